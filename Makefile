@@ -1,0 +1,44 @@
+# Risorsa — the README's commands. Needs only python3, pip and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test e2e lint fmt install demo messages clean
+
+$(BIN)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	@mkdir -p var
+	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: install
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	cd risorsa && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete --no-location
+	cd risorsa && DEBUG=1 ../$(BIN)/python ../manage.py compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,21 @@
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from risorsa.organizations.models import Membership, OrganizationKind
+from risorsa.registry.models import Household, Person, PersonRead
+
+
+def dashboard_for(*, membership: Membership) -> dict:
+    """What the home page shows to this member's organization kind (a fixed number of queries)."""
+    kind = membership.organization.kind
+    people = Person.objects.visible_to(membership)
+    context = {"kind": kind, "people_count": people.count()}
+    if kind == OrganizationKind.MUNICIPALITY:
+        since = timezone.now() - timezone.timedelta(days=30)
+        context["households"] = Household.objects.visible_to(membership).aggregate(
+            total=Count("pk"), life_support=Count("pk", filter=Q(life_support=True))
+        )
+        context["recent_reads"] = (
+            PersonRead.objects.visible_to(membership).filter(read_at__gte=since).count()
+        )
+    return context

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from risorsa.home import views
+
+app_name = "home"
+
+urlpatterns = [path("", views.dashboard, name="dashboard")]

@@ -1,0 +1,9 @@
+from django.shortcuts import render
+
+from risorsa.home.selectors import dashboard_for
+from risorsa.organizations.access import membership_required
+
+
+@membership_required
+def dashboard(request):
+    return render(request, "home/dashboard.html", dashboard_for(membership=request.membership))

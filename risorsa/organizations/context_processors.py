@@ -1,0 +1,29 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.organizations.models import OrganizationKind, Role
+
+
+def navigation(request):
+    """The main menu for the user's organization kind and role."""
+    membership = getattr(request, "membership", None)
+    if not membership:
+        return {"nav_items": []}
+    items = [("home:dashboard", _("Cruscotto"))]
+    items.append(("registry:person-list", _("Persone")))
+    if (
+        membership.organization.kind == OrganizationKind.MUNICIPALITY
+        and membership.role == Role.MANAGER
+    ):
+        items.append(("registry:access-log", _("Registro accessi")))
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return {
+        "nav_items": [
+            {
+                "url": reverse(name),
+                "label": label,
+                "active": current.startswith(name.rsplit("-", 1)[0]),
+            }
+            for name, label in items
+        ]
+    }

@@ -1,0 +1,89 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.registry.models import Household, Person, SocialAssessment
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonForm(forms.ModelForm):
+    """Birth date, sex and birthplace may be left blank: they are read from the codice fiscale."""
+
+    class Meta:
+        model = Person
+        fields = [
+            "codice_fiscale",
+            "surname",
+            "name",
+            "sex",
+            "birth_date",
+            "birth_place",
+            "citizenship",
+            "citizenship_country",
+            "phone",
+            "email",
+            "address",
+            "city",
+        ]
+        widgets = {"birth_date": DateInput()}
+        help_texts = {
+            "birth_date": _("Se la lasci vuota, è ricavata dal codice fiscale."),
+            "birth_place": _(
+                "Comune o Stato estero; se lo lasci vuoto, è ricavato dal codice fiscale."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in ("sex", "birth_date"):
+            self.fields[field].required = False
+        self.fields["codice_fiscale"].widget.attrs.update(
+            {"autocapitalize": "characters", "spellcheck": "false"}
+        )
+
+    def clean_codice_fiscale(self):
+        return "".join(self.cleaned_data["codice_fiscale"].split()).upper()
+
+    def validate_unique(self):
+        # Uniqueness is checked after the code is normalized, in the service and the database.
+        pass
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = [
+            "address",
+            "size",
+            "minors",
+            "dependent_children",
+            "disabled_members",
+            "life_support",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class AddMemberForm(forms.Form):
+    codice_fiscale = forms.CharField(label=_("codice fiscale"), max_length=20)
+
+
+class IseeForm(forms.Form):
+    value = forms.DecimalField(
+        label=_("valore ISEE (€)"), max_digits=12, decimal_places=2, min_value=0, localize=True
+    )
+    protocol = forms.CharField(label=_("protocollo DSU"), max_length=60)
+    issued_on = forms.DateField(label=_("data di rilascio"), widget=DateInput())
+    expires_on = forms.DateField(label=_("scadenza"), widget=DateInput())
+
+
+class SocialAssessmentForm(forms.ModelForm):
+    class Meta:
+        model = SocialAssessment
+        fields = ["assessed_on", "fragility", "notes"]
+        widgets = {"assessed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}

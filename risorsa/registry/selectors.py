@@ -1,0 +1,83 @@
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from risorsa.organizations.models import Membership
+from risorsa.registry.models import Household, Isee, Person, PersonRead, SocialAssessment
+from risorsa.registry.text import fold
+
+
+def people_for(*, membership: Membership | None) -> QuerySet[Person]:
+    """The people the member may see, for lists (scoped in the query)."""
+    return Person.objects.visible_to(membership).only(
+        "pk", "surname", "name", "codice_fiscale", "birth_date", "city", "household_id"
+    )
+
+
+def search_people(*, membership: Membership | None, query: str = "") -> QuerySet[Person]:
+    """People whose surname, name or codice fiscale contain every word typed, ignoring case and accents."""
+    people = people_for(membership=membership)
+    for term in fold(query).split():
+        people = people.filter(search_text__contains=term)
+    return people.order_by("surname", "name", "pk")
+
+
+def get_person_for(*, membership: Membership | None, pk: int) -> Person:
+    """One person the member may see, with what the person page shows; 404 otherwise."""
+    queryset = Person.objects.visible_to(membership).select_related("household", "organization")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def assessments_for(*, membership: Membership | None, person: Person) -> QuerySet[SocialAssessment]:
+    """A person's social assessments, newest first (municipality only)."""
+    return (
+        SocialAssessment.objects.visible_to(membership)
+        .filter(person=person)
+        .select_related("operator")
+    )
+
+
+def get_household_for(*, membership: Membership | None, pk: int) -> Household:
+    """One household with its members and ISEE declarations (municipality only); 404 otherwise."""
+    queryset = Household.objects.visible_to(membership).prefetch_related(
+        Prefetch("members", queryset=Person.objects.order_by("surname", "name")),
+        Prefetch("isee_declarations", queryset=Isee.objects.select_related("recorded_by")),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def current_isee(*, household: Household) -> Isee | None:
+    """The most recent ISEE declaration of the household, from its prefetched list."""
+    declarations = list(household.isee_declarations.all())
+    return declarations[0] if declarations else None
+
+
+def person_reads_for(
+    *, membership: Membership | None, query: str = "", organization_id: int | None = None
+) -> QuerySet[PersonRead]:
+    """Audit rows of cross-organization reads the member may browse, newest first."""
+    reads = PersonRead.objects.visible_to(membership).select_related(
+        "person", "user", "organization"
+    )
+    for term in fold(query).split():
+        reads = reads.filter(person__search_text__contains=term)
+    if organization_id:
+        reads = reads.filter(organization_id=organization_id)
+    return reads
+
+
+def bonus_threshold_for(*, isee: Isee):
+    """The social-bonus threshold in force on the declaration's date, for its household size."""
+    from django.db.models import Q
+
+    from risorsa.registry.models import BonusThreshold
+
+    threshold = (
+        BonusThreshold.objects.filter(valid_from__lte=isee.issued_on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=isee.issued_on))
+        .order_by("-valid_from")
+        .first()
+    )
+    if threshold is None:
+        return None
+    large = isee.household.dependent_children >= 4
+    return threshold.large_family_amount if large else threshold.amount

@@ -1,0 +1,248 @@
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from risorsa.core.exceptions import PermissionDenied
+from risorsa.organizations.models import Membership, OrganizationKind
+from risorsa.registry import codice_fiscale as cf
+from risorsa.registry.models import Household, Isee, Person, PersonRead, SocialAssessment
+from risorsa.registry.text import fold
+
+PERSON_FIELDS = (
+    "codice_fiscale",
+    "surname",
+    "name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "citizenship",
+    "citizenship_country",
+    "phone",
+    "email",
+    "address",
+    "city",
+)
+
+
+def check_codice_fiscale(
+    *, code: str, birth_date: date | None = None, sex: str | None = None, birth_place: str = ""
+) -> cf.DecodedCodiceFiscale:
+    """Validate the code and that the birth date, sex and birthplace typed agree with it."""
+    try:
+        decoded = cf.decode(code)
+    except cf.CodiceFiscaleError as exc:
+        raise ValidationError({"codice_fiscale": exc.reason}) from exc
+    errors = {}
+    if birth_date and birth_date != decoded.birth_date:
+        errors["birth_date"] = _("Il codice fiscale indica la data di nascita %(derived)s.") % {
+            "derived": decoded.birth_date.strftime("%d/%m/%Y")
+        }
+    if sex and sex != decoded.sex:
+        errors["sex"] = _("Il codice fiscale indica il sesso %(derived)s.") % {
+            "derived": _("maschile") if decoded.sex == "M" else _("femminile")
+        }
+    if birth_place:
+        place_code = resolve_birth_place_code(birth_place, decoded.birth_date)
+        if place_code is None:
+            errors["birth_place"] = _("Luogo di nascita sconosciuto: scrivi il comune o lo Stato.")
+        elif place_code != decoded.birth_place_code:
+            errors["birth_place"] = _(
+                "Il codice fiscale indica come luogo di nascita %(derived)s."
+            ) % {
+                "derived": cf.birth_place_name(decoded.birth_place_code, decoded.birth_date)
+                or decoded.birth_place_code
+            }
+    if errors:
+        raise ValidationError(errors)
+    return decoded
+
+
+def resolve_birth_place_code(text: str, birth_date: date | None) -> str | None:
+    """The codice catastale of a municipality or State typed by name ("Cremona") or code ("D150")."""
+    from codicefiscale.codicefiscale import _get_birthplace
+
+    cleaned = text.split("(")[0].strip()
+    place = _get_birthplace(cleaned, birth_date.isoformat() if birth_date else None)
+    return place["code"] if place else None
+
+
+def _apply_person_fields(person: Person, fields: dict) -> None:
+    decoded = check_codice_fiscale(
+        code=fields["codice_fiscale"],
+        birth_date=fields.get("birth_date"),
+        sex=fields.get("sex"),
+        birth_place=fields.get("birth_place", ""),
+    )
+    for field in PERSON_FIELDS:
+        if field in fields:
+            setattr(person, field, fields[field])
+    person.codice_fiscale = decoded.code
+    person.surname = " ".join(person.surname.split()).upper()
+    person.name = " ".join(person.name.split()).upper()
+    person.birth_date = decoded.birth_date
+    person.sex = decoded.sex
+    person.birth_place_code = decoded.birth_place_code
+    person.birth_place = cf.birth_place_name(decoded.birth_place_code, decoded.birth_date)
+    person.search_text = fold(f"{person.surname} {person.name} {person.codice_fiscale}")
+    person.full_clean()
+
+
+def _require_municipality_writer(membership: Membership) -> None:
+    if membership.organization.kind != OrganizationKind.MUNICIPALITY or not membership.can_write:
+        raise PermissionDenied(
+            _("Solo un operatore o un responsabile del Comune può modificare l'anagrafica.")
+        )
+
+
+@transaction.atomic
+def create_person(*, membership: Membership, **fields) -> Person:
+    """Register a person in the municipality's registry: valid, unique codice fiscale."""
+    _require_municipality_writer(membership)
+    person = Person(organization=membership.organization)
+    _apply_person_fields(person, fields)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def update_person(*, membership: Membership, person: Person, **fields) -> Person:
+    """Change a person's data; the codice fiscale must still agree with what is typed."""
+    _require_municipality_writer(membership)
+    _apply_person_fields(person, {"codice_fiscale": person.codice_fiscale, **fields})
+    person.save()
+    return person
+
+
+def record_person_read(*, membership: Membership, person: Person, path: str) -> PersonRead | None:
+    """Write an audit row when a user of another organization reads a person's record."""
+    if membership.organization_id == person.organization_id:
+        return None
+    return PersonRead.objects.create(
+        person=person, user=membership.user, organization=membership.organization, path=path[:300]
+    )
+
+
+def _check_household_counts(household: Household) -> None:
+    household.full_clean()
+    errors = {}
+    if household.minors > household.size:
+        errors["minors"] = _("I minori non possono essere più dei componenti.")
+    if household.disabled_members > household.size:
+        errors["disabled_members"] = _(
+            "I componenti con disabilità non possono essere più dei componenti."
+        )
+    if household.dependent_children > household.size:
+        errors["dependent_children"] = _("I figli a carico non possono essere più dei componenti.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_household(*, membership: Membership, person: Person, **fields) -> Household:
+    """Open a household with this person as its first member."""
+    _require_municipality_writer(membership)
+    if person.household_id:
+        raise ValidationError(
+            _("%(person)s fa già parte di un nucleo familiare.") % {"person": person}
+        )
+    household = Household(organization=membership.organization, **fields)
+    _check_household_counts(household)
+    household.save()
+    person.household = household
+    person.save(update_fields=["household", "updated_at"])
+    return household
+
+
+@transaction.atomic
+def update_household(*, membership: Membership, household: Household, **fields) -> Household:
+    """Change a household's composition (members on life support make supplies non-disconnectable)."""
+    _require_municipality_writer(membership)
+    for field, value in fields.items():
+        setattr(household, field, value)
+    _check_household_counts(household)
+    household.save()
+    return household
+
+
+@transaction.atomic
+def add_household_member(
+    *, membership: Membership, household: Household, codice_fiscale: str
+) -> Person:
+    """Add a registered person, found by codice fiscale, to the household."""
+    _require_municipality_writer(membership)
+    code = cf.normalize(codice_fiscale)
+    person = Person.objects.select_for_update().filter(codice_fiscale=code).first()
+    if person is None:
+        raise ValidationError(
+            {
+                "codice_fiscale": _("Nessuna persona in anagrafica con codice fiscale %(code)s.")
+                % {"code": code}
+            }
+        )
+    if person.household_id == household.pk:
+        raise ValidationError(
+            {"codice_fiscale": _("%(person)s fa già parte di questo nucleo.") % {"person": person}}
+        )
+    if person.household_id:
+        raise ValidationError(
+            {
+                "codice_fiscale": _("%(person)s fa già parte di un altro nucleo.")
+                % {"person": person}
+            }
+        )
+    person.household = household
+    person.save(update_fields=["household", "updated_at"])
+    if household.members.count() > household.size:
+        household.size = household.members.count()
+        household.save(update_fields=["size", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def record_isee(
+    *,
+    membership: Membership,
+    household: Household,
+    value: Decimal,
+    protocol: str,
+    issued_on: date,
+    expires_on: date,
+) -> Isee:
+    """Record an ISEE declaration of the household."""
+    _require_municipality_writer(membership)
+    if expires_on <= issued_on:
+        raise ValidationError({"expires_on": _("La scadenza deve seguire la data di rilascio.")})
+    if Isee.objects.filter(household=household, protocol=protocol).exists():
+        raise ValidationError({"protocol": _("Questo protocollo è già registrato per il nucleo.")})
+    isee = Isee(
+        household=household,
+        value=value,
+        protocol=protocol.strip(),
+        issued_on=issued_on,
+        expires_on=expires_on,
+        recorded_by=membership.user,
+    )
+    isee.full_clean()
+    isee.save()
+    return isee
+
+
+@transaction.atomic
+def record_assessment(
+    *, membership: Membership, person: Person, assessed_on: date, fragility: str, notes: str = ""
+) -> SocialAssessment:
+    """Record a social assessment (the municipality's own, never shown to others)."""
+    _require_municipality_writer(membership)
+    assessment = SocialAssessment(
+        person=person,
+        assessed_on=assessed_on,
+        fragility=fragility,
+        notes=notes,
+        operator=membership.user,
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment
