@@ -17,7 +17,7 @@ $(BIN)/.installed: requirements.lock
 install: $(BIN)/.installed
 
 run: install
-	@mkdir -p var
+	@mkdir -p var/static
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)

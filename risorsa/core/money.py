@@ -1,8 +1,13 @@
 """Money: Decimal with two places, one rounding rule, Italian formatting."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CENT = Decimal("0.01")
 
@@ -49,3 +54,56 @@ def format_euro(value: Decimal | int | str | None) -> str:
         groups.insert(0, units[-3:])
         units = units[:-3]
     return f"{sign}{'.'.join(groups)},{cents}\u00a0€"
+
+
+_ITALIAN = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?")
+_PLAIN = re.compile(r"-?\d+(\.\d+)?")
+
+
+class AmountError(ValueError):
+    """An amount that cannot be read; `reason` says why, in Italian."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_amount(text: str) -> Decimal:
+    """Read '1.234,56', '1234,56' or '1234.56' (euro sign and spaces allowed); never rounds."""
+    cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+    if _ITALIAN.fullmatch(cleaned) and ("," in cleaned or cleaned.count(".") != 1):
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif not _PLAIN.fullmatch(cleaned):
+        raise AmountError(_("importo non valido"))
+    amount = Decimal(cleaned)
+    if amount.as_tuple().exponent < -2:
+        raise AmountError(_("più di 2 decimali"))
+    return amount.quantize(CENT)
+
+
+class EuroFormField(forms.Field):
+    """A form field for euro amounts typed Italian style ('1.234,56')."""
+
+    default_error_messages = {"negative": gettext_lazy("L'importo non può essere negativo.")}
+
+    def __init__(self, *, min_value: Decimal | None = None, **kwargs):
+        self.min_value = min_value
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 20}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format_euro(value).replace("\u00a0€", "")
+        return value
+
+    def to_python(self, value):
+        value = (value or "").strip() if isinstance(value, str) else value
+        if value in self.empty_values:
+            return None
+        try:
+            amount = parse_amount(value)
+        except AmountError as exc:
+            raise ValidationError(exc.reason, code="invalid") from exc
+        if self.min_value is not None and amount < self.min_value:
+            raise ValidationError(self.error_messages["negative"], code="min_value")
+        return amount

@@ -273,9 +273,7 @@ def demo_people(count: int = 200, seed: int = 2010) -> list[DemoPerson]:
                 place, citizenship, country = foreign[1], foreign[2], foreign[0]
             else:
                 name = rng.choice(ITALIAN_MALE if sex == "M" else ITALIAN_FEMALE)
-                place = rng.choices(
-                    [p for p, _w in ITALIAN_PLACES], [w for _p, w in ITALIAN_PLACES]
-                )[0]
+                place = rng.choices([p for p, _w in ITALIAN_PLACES], [w for _p, w in ITALIAN_PLACES])[0]
                 citizenship, country = "IT", ""
             birth_date = date(1940, 1, 1) + timedelta(days=rng.randrange(365 * 63))
             code = cf.encode(

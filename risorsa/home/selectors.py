@@ -15,7 +15,5 @@ def dashboard_for(*, membership: Membership) -> dict:
         context["households"] = Household.objects.visible_to(membership).aggregate(
             total=Count("pk"), life_support=Count("pk", filter=Q(life_support=True))
         )
-        context["recent_reads"] = (
-            PersonRead.objects.visible_to(membership).filter(read_at__gte=since).count()
-        )
+        context["recent_reads"] = PersonRead.objects.visible_to(membership).filter(read_at__gte=since).count()
     return context

@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from risorsa.organizations.models import Role
@@ -16,7 +17,8 @@ def membership_required(
     kinds: Iterable[str] | None = None,
     roles: Iterable[str] | None = None,
 ):
-    """Require a logged-in member; optionally of some organization kinds and roles (else 403)."""
+    """Require a logged-in member of one of `kinds` (else 404: for another kind the page does
+    not exist, as for objects outside their scope) with one of `roles` (else 403)."""
     allowed_kinds = set(kinds) if kinds else None
     allowed_roles = set(roles) if roles else None
 
@@ -29,7 +31,7 @@ def membership_required(
             if not membership:
                 raise PermissionDenied(_("Il tuo utente non appartiene a nessuna organizzazione."))
             if allowed_kinds and membership.organization.kind not in allowed_kinds:
-                raise PermissionDenied(_("La tua organizzazione non ha accesso a questa funzione."))
+                raise Http404(_("La tua organizzazione non ha accesso a questa funzione."))
             if allowed_roles and membership.role not in allowed_roles:
                 raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
             return view_func(request, *args, **kwargs)

@@ -11,10 +11,7 @@ def navigation(request):
         return {"nav_items": []}
     items = [("home:dashboard", _("Cruscotto"))]
     items.append(("registry:person-list", _("Persone")))
-    if (
-        membership.organization.kind == OrganizationKind.MUNICIPALITY
-        and membership.role == Role.MANAGER
-    ):
+    if membership.organization.kind == OrganizationKind.MUNICIPALITY and membership.role == Role.MANAGER:
         items.append(("registry:access-log", _("Registro accessi")))
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {

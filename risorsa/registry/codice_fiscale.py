@@ -18,18 +18,14 @@ _ODD_LETTER_VALUES = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6,
 _ODD_LETTER_VALUES += [10, 22, 25, 24, 23]
 _ODD = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _ODD_LETTER_VALUES, strict=True))
 _ODD |= {digit: _ODD[letter] for digit, letter in zip("0123456789", "ABCDEFGHIJ", strict=True)}
-_EVEN = {c: int(c) for c in "0123456789"} | {
-    c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-}
+_EVEN = {c: int(c) for c in "0123456789"} | {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MONTHS = {letter: month for month, letter in enumerate("ABCDEHLMPRST", start=1)}
 # Omocodia: the digits of the code may be replaced by these letters, in this order 0..9.
 OMOCODE_LETTERS = "LMNPQRSTUV"
 _FROM_OMOCODE = str.maketrans(OMOCODE_LETTERS, "0123456789")
 OMOCODE_POSITIONS = (14, 13, 12, 10, 9, 7, 6)  # the order the Agenzia substitutes them
-_SHAPE = re.compile(
-    r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]"
-)
+_SHAPE = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
 
 
 class CodiceFiscaleError(ValueError):
@@ -71,9 +67,7 @@ def decode(value: str) -> DecodedCodiceFiscale:
     """Check shape, check character and date; return birth date, sex and birthplace code."""
     code = normalize(value)
     if len(code) != 16:
-        raise CodiceFiscaleError(
-            _("deve avere 16 caratteri (ne ha %(count)d)") % {"count": len(code)}
-        )
+        raise CodiceFiscaleError(_("deve avere 16 caratteri (ne ha %(count)d)") % {"count": len(code)})
     if not _SHAPE.fullmatch(code):
         raise CodiceFiscaleError(_("formato non valido"))
     if check_character(code[:15]) != code[15]:

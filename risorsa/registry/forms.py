@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from risorsa.core.money import EuroFormField
 from risorsa.registry.models import Household, Person, SocialAssessment
 
 
@@ -33,9 +36,7 @@ class PersonForm(forms.ModelForm):
         widgets = {"birth_date": DateInput()}
         help_texts = {
             "birth_date": _("Se la lasci vuota, è ricavata dal codice fiscale."),
-            "birth_place": _(
-                "Comune o Stato estero; se lo lasci vuoto, è ricavato dal codice fiscale."
-            ),
+            "birth_place": _("Comune o Stato estero; se lo lasci vuoto, è ricavato dal codice fiscale."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -74,9 +75,7 @@ class AddMemberForm(forms.Form):
 
 
 class IseeForm(forms.Form):
-    value = forms.DecimalField(
-        label=_("valore ISEE (€)"), max_digits=12, decimal_places=2, min_value=0, localize=True
-    )
+    value = EuroFormField(label=_("valore ISEE (€)"), min_value=Decimal("0"))
     protocol = forms.CharField(label=_("protocollo DSU"), max_length=60)
     issued_on = forms.DateField(label=_("data di rilascio"), widget=DateInput())
     expires_on = forms.DateField(label=_("scadenza"), widget=DateInput())

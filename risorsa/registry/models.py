@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,18 @@ class Household(TimeStampedModel):
     def __str__(self) -> str:
         return _("Nucleo n. %(pk)s") % {"pk": self.pk}
 
+    def clean(self):
+        errors = {}
+        for field, message in (
+            ("minors", _("I minori non possono essere più dei componenti.")),
+            ("dependent_children", _("I figli a carico non possono essere più dei componenti.")),
+            ("disabled_members", _("I componenti con disabilità non possono essere più dei componenti.")),
+        ):
+            if self.size is not None and (getattr(self, field) or 0) > self.size:
+                errors[field] = message
+        if errors:
+            raise ValidationError(errors)
+
 
 class BonusThreshold(models.Model):
     """ISEE threshold of the social bonus, valid for a period (data, not code)."""
@@ -221,9 +234,7 @@ class SocialAssessment(TimeStampedModel):
         related_name="+",
         verbose_name=_("operatore"),
     )
-    fragility = models.CharField(
-        _("livello di fragilità"), max_length=12, choices=FragilityLevel.choices
-    )
+    fragility = models.CharField(_("livello di fragilità"), max_length=12, choices=FragilityLevel.choices)
     notes = models.TextField(_("note"), blank=True)
 
     objects = SocialAssessmentQuerySet.as_manager()

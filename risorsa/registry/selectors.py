@@ -29,11 +29,7 @@ def get_person_for(*, membership: Membership | None, pk: int) -> Person:
 
 def assessments_for(*, membership: Membership | None, person: Person) -> QuerySet[SocialAssessment]:
     """A person's social assessments, newest first (municipality only)."""
-    return (
-        SocialAssessment.objects.visible_to(membership)
-        .filter(person=person)
-        .select_related("operator")
-    )
+    return SocialAssessment.objects.visible_to(membership).filter(person=person).select_related("operator")
 
 
 def get_household_for(*, membership: Membership | None, pk: int) -> Household:
@@ -55,9 +51,7 @@ def person_reads_for(
     *, membership: Membership | None, query: str = "", organization_id: int | None = None
 ) -> QuerySet[PersonRead]:
     """Audit rows of cross-organization reads the member may browse, newest first."""
-    reads = PersonRead.objects.visible_to(membership).select_related(
-        "person", "user", "organization"
-    )
+    reads = PersonRead.objects.visible_to(membership).select_related("person", "user", "organization")
     for term in fold(query).split():
         reads = reads.filter(person__search_text__contains=term)
     if organization_id:

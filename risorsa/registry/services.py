@@ -49,9 +49,7 @@ def check_codice_fiscale(
         if place_code is None:
             errors["birth_place"] = _("Luogo di nascita sconosciuto: scrivi il comune o lo Stato.")
         elif place_code != decoded.birth_place_code:
-            errors["birth_place"] = _(
-                "Il codice fiscale indica come luogo di nascita %(derived)s."
-            ) % {
+            errors["birth_place"] = _("Il codice fiscale indica come luogo di nascita %(derived)s.") % {
                 "derived": cf.birth_place_name(decoded.birth_place_code, decoded.birth_date)
                 or decoded.birth_place_code
             }
@@ -125,31 +123,14 @@ def record_person_read(*, membership: Membership, person: Person, path: str) -> 
     )
 
 
-def _check_household_counts(household: Household) -> None:
-    household.full_clean()
-    errors = {}
-    if household.minors > household.size:
-        errors["minors"] = _("I minori non possono essere più dei componenti.")
-    if household.disabled_members > household.size:
-        errors["disabled_members"] = _(
-            "I componenti con disabilità non possono essere più dei componenti."
-        )
-    if household.dependent_children > household.size:
-        errors["dependent_children"] = _("I figli a carico non possono essere più dei componenti.")
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def create_household(*, membership: Membership, person: Person, **fields) -> Household:
     """Open a household with this person as its first member."""
     _require_municipality_writer(membership)
     if person.household_id:
-        raise ValidationError(
-            _("%(person)s fa già parte di un nucleo familiare.") % {"person": person}
-        )
+        raise ValidationError(_("%(person)s fa già parte di un nucleo familiare.") % {"person": person})
     household = Household(organization=membership.organization, **fields)
-    _check_household_counts(household)
+    household.full_clean()
     household.save()
     person.household = household
     person.save(update_fields=["household", "updated_at"])
@@ -162,15 +143,13 @@ def update_household(*, membership: Membership, household: Household, **fields) 
     _require_municipality_writer(membership)
     for field, value in fields.items():
         setattr(household, field, value)
-    _check_household_counts(household)
+    household.full_clean()
     household.save()
     return household
 
 
 @transaction.atomic
-def add_household_member(
-    *, membership: Membership, household: Household, codice_fiscale: str
-) -> Person:
+def add_household_member(*, membership: Membership, household: Household, codice_fiscale: str) -> Person:
     """Add a registered person, found by codice fiscale, to the household."""
     _require_municipality_writer(membership)
     code = cf.normalize(codice_fiscale)
@@ -188,15 +167,13 @@ def add_household_member(
         )
     if person.household_id:
         raise ValidationError(
-            {
-                "codice_fiscale": _("%(person)s fa già parte di un altro nucleo.")
-                % {"person": person}
-            }
+            {"codice_fiscale": _("%(person)s fa già parte di un altro nucleo.") % {"person": person}}
         )
     person.household = household
     person.save(update_fields=["household", "updated_at"])
-    if household.members.count() > household.size:
-        household.size = household.members.count()
+    registered = Person.objects.filter(household=household).count()
+    if registered > household.size:
+        household.size = registered
         household.save(update_fields=["size", "updated_at"])
     return person
 

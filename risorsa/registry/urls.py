@@ -13,9 +13,7 @@ urlpatterns = [
     path("people/<int:pk>/household/new/", views.household_create, name="household-create"),
     path("households/<int:pk>/", views.household_detail, name="household-detail"),
     path("households/<int:pk>/edit/", views.household_update, name="household-update"),
-    path(
-        "households/<int:pk>/members/add/", views.household_add_member, name="household-add-member"
-    ),
+    path("households/<int:pk>/members/add/", views.household_add_member, name="household-add-member"),
     path("households/<int:pk>/isee/new/", views.isee_create, name="isee-create"),
     path("access-log/", views.access_log, name="access-log"),
 ]

@@ -45,13 +45,9 @@ def person_list(request):
 def person_create(request):
     form = PersonForm(request.POST or None)
     if request.method == "POST":
-        person = _submit(
-            form, lambda data: services.create_person(membership=request.membership, **data)
-        )
+        person = _submit(form, lambda data: services.create_person(membership=request.membership, **data))
         if person:
-            messages.success(
-                request, _("%(person)s è stato aggiunto all'anagrafica.") % {"person": person}
-            )
+            messages.success(request, _("%(person)s è stato aggiunto all'anagrafica.") % {"person": person})
             return redirect("registry:person-detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form})
 
@@ -62,9 +58,7 @@ def person_detail(request, pk):
     services.record_person_read(membership=request.membership, person=person, path=request.path)
     context = {"person": person}
     if request.membership.is_municipality:
-        context["assessments"] = selectors.assessments_for(
-            membership=request.membership, person=person
-        )
+        context["assessments"] = selectors.assessments_for(membership=request.membership, person=person)
     return render(request, "registry/person_detail.html", context)
 
 
@@ -76,9 +70,7 @@ def person_update(request, pk):
     if request.method == "POST":
         saved = _submit(
             form,
-            lambda data: services.update_person(
-                membership=request.membership, person=person, **data
-            ),
+            lambda data: services.update_person(membership=request.membership, person=person, **data),
         )
         if saved:
             messages.success(request, _("Dati di %(person)s aggiornati.") % {"person": saved})
@@ -93,9 +85,7 @@ def assessment_create(request, pk):
     form = SocialAssessmentForm(request.POST or None)
     if request.method == "POST" and _submit(
         form,
-        lambda data: services.record_assessment(
-            membership=request.membership, person=person, **data
-        ),
+        lambda data: services.record_assessment(membership=request.membership, person=person, **data),
     ):
         messages.success(request, _("Valutazione sociale registrata."))
         return redirect("registry:person-detail", pk=person.pk)
@@ -110,9 +100,7 @@ def household_create(request, pk):
     if request.method == "POST":
         household = _submit(
             form,
-            lambda data: services.create_household(
-                membership=request.membership, person=person, **data
-            ),
+            lambda data: services.create_household(membership=request.membership, person=person, **data),
         )
         if household:
             messages.success(request, _("Nucleo familiare creato."))
@@ -141,9 +129,7 @@ def household_update(request, pk):
     form = HouseholdForm(request.POST or None, instance=household)
     if request.method == "POST" and _submit(
         form,
-        lambda data: services.update_household(
-            membership=request.membership, household=household, **data
-        ),
+        lambda data: services.update_household(membership=request.membership, household=household, **data),
     ):
         messages.success(request, _("Nucleo familiare aggiornato."))
         return redirect("registry:household-detail", pk=household.pk)
@@ -179,9 +165,7 @@ def isee_create(request, pk):
     form = IseeForm(request.POST or None)
     if request.method == "POST" and _submit(
         form,
-        lambda data: services.record_isee(
-            membership=request.membership, household=household, **data
-        ),
+        lambda data: services.record_isee(membership=request.membership, household=household, **data),
     ):
         messages.success(request, _("ISEE registrato."))
         return redirect("registry:household-detail", pk=household.pk)
@@ -198,9 +182,7 @@ def access_log(request):
         membership=request.membership, query=query, organization_id=organization_id
     )
     page = Paginator(reads, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    organizations = Organization.objects.exclude(pk=request.membership.organization_id).order_by(
-        "name"
-    )
+    organizations = Organization.objects.exclude(pk=request.membership.organization_id).order_by("name")
     context = {
         "page": page,
         "query": query,

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             created = self._people(members["comune.responsabile"])
         self.stdout.write(self.style.SUCCESS(f"Dati dimostrativi pronti: {created} persone nuove."))
         self.stdout.write("")
-        self.stdout.write("Accessi dimostrativi (password per tutti: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Accessi dimostrativi (password per tutti: {DEMO_PASSWORD})")
         for username, membership in members.items():
             self.stdout.write(
                 f"  {username:<22} {membership.organization.display_name} — {membership.get_role_display()}"
@@ -128,10 +128,7 @@ class Command(BaseCommand):
     def _isee(self, manager, household, rng) -> None:
         protocol = f"INPS-ISEE-2010-{household.pk:08d}-00"
         value = Decimal(rng.randrange(150000, 2500000)) / 100
-        if (
-            Isee.objects.filter(household=household, protocol=protocol).exists()
-            or rng.random() > 0.8
-        ):
+        if Isee.objects.filter(household=household, protocol=protocol).exists() or rng.random() > 0.8:
             return
         registry.record_isee(
             membership=manager,

@@ -1,0 +1,149 @@
+"""Every URL of the project, requested by every persona, answers as the DOMAIN.md matrix says.
+
+A URL pattern that this table does not classify fails the suite: a new page must state who
+may see it before it lands.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import PERSONAS, login
+from risorsa.registry.tests.factories import HouseholdFactory, PersonFactory
+
+ANONYMOUS = "anonimo"
+
+
+def iter_url_patterns(resolver=None, namespace=None, prefix=""):
+    """(qualified name, route) for every pattern of the project, recursively."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            qualified = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from iter_url_patterns(pattern, qualified, route)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name or f"<unnamed {route}>", route
+
+
+@dataclass
+class Rule:
+    expect: dict[str, int]
+    kwargs: dict[str, str] = field(default_factory=dict)  # values name objects of the world
+    method: str = "get"
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def statuses(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    """Expected status per persona: `default`, except the personas named (comune__operatore=200)."""
+    expected = dict.fromkeys(PERSONAS, default) | {ANONYMOUS: anonymous}
+    for persona, status in overrides.items():
+        expected[persona.replace("__", ".")] = status
+    return expected
+
+
+def municipality(read: int = 200, write: int | None = None, *, reader_writes: int = 403, others: int = 404):
+    """Comune personas get `read` (writers get `write` if given); other kinds get 404."""
+    write = read if write is None else write
+    return statuses(
+        others,
+        comune__responsabile=write,
+        comune__operatore=write,
+        comune__lettore=read if write == read else reader_writes,
+    )
+
+
+def municipality_writers(status: int = 200):
+    return municipality(read=403, write=status)
+
+
+EVERYONE = statuses(200, anonymous=200)
+MEMBERS = statuses(200)
+SITE_ADMIN_ONLY = statuses(302)  # Django admin: personas are not staff, so they go to its login
+
+RULES: dict[str, Rule] = {
+    "home:dashboard": Rule(MEMBERS),
+    "login": Rule(EVERYONE),
+    "logout": Rule(statuses(302, anonymous=302), method="post"),
+    "password_change": Rule(MEMBERS),
+    "password_change_done": Rule(MEMBERS),
+    "password_reset": Rule(EVERYONE),
+    "password_reset_done": Rule(EVERYONE),
+    "password_reset_confirm": Rule(EVERYONE, kwargs={"uidb64": "MQ", "token": "non-valido"}),
+    "password_reset_complete": Rule(EVERYONE),
+    "set_language": Rule(statuses(302, anonymous=302), method="post", data={"language": "en", "next": "/"}),
+    "admin:login": Rule(EVERYONE),
+    "registry:person-list": Rule(MEMBERS),
+    "registry:person-create": Rule(municipality_writers()),
+    "registry:person-detail": Rule(municipality(), kwargs={"pk": "person"}),
+    "registry:person-update": Rule(municipality_writers(), kwargs={"pk": "person"}),
+    "registry:assessment-create": Rule(municipality_writers(), kwargs={"pk": "person"}),
+    "registry:household-create": Rule(municipality_writers(), kwargs={"pk": "person"}),
+    "registry:household-detail": Rule(municipality(), kwargs={"pk": "household"}),
+    "registry:household-update": Rule(municipality_writers(), kwargs={"pk": "household"}),
+    "registry:household-add-member": Rule(
+        municipality_writers(302), kwargs={"pk": "household"}, method="post", data={"codice_fiscale": "X"}
+    ),
+    "registry:isee-create": Rule(municipality_writers(), kwargs={"pk": "household"}),
+    "registry:access-log": Rule(
+        statuses(404, comune__responsabile=200, comune__operatore=403, comune__lettore=403)
+    ),
+}
+ADMIN_KWARGS = {"app_label": "registry", "object_id": "1", "content_type_id": "1", "id": "1", "url": "x/"}
+
+
+def rule_for(name: str, route: str) -> Rule | None:
+    if name in RULES:
+        return RULES[name]
+    if name.startswith(("admin:", "<unnamed admin/")):
+        return Rule(SITE_ADMIN_ONLY)
+    return None
+
+
+ALL_PATTERNS = sorted(set(iter_url_patterns()))
+
+
+def test_every_url_pattern_is_classified():
+    unclassified = [name for name, route in ALL_PATTERNS if rule_for(name, route) is None]
+    assert unclassified == [], f"URL senza regola di visibilità in tests/test_visibility.py: {unclassified}"
+
+
+def test_the_table_names_no_url_that_does_not_exist():
+    names = {name for name, _route in ALL_PATTERNS}
+    assert set(RULES) - names == set()
+
+
+def _url(name: str, route: str, rule: Rule, world: dict) -> str:
+    if name.startswith("<unnamed"):
+        # Admin's redirects and its catch-all: fill the route's parameters by hand.
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ADMIN_KWARGS[m.group(1)], route)
+        return "/" + path.replace("(?P<url>.*)$", "una/pagina/").lstrip("^")
+    if name.startswith("admin:"):
+        parameters = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        return reverse(name, kwargs={key: ADMIN_KWARGS[key] for key in parameters})
+    kwargs = {key: str(world[value].pk) if value in world else value for key, value in rule.kwargs.items()}
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.fixture
+def world(personas, municipality):
+    person = PersonFactory(organization=municipality)
+    household = HouseholdFactory(organization=municipality)
+    return {"person": person, "household": household}
+
+
+@pytest.mark.parametrize(("name", "route"), ALL_PATTERNS, ids=[name for name, _ in ALL_PATTERNS])
+def test_url_answers_each_persona_as_the_matrix_says(name, route, world, personas, client):
+    rule = rule_for(name, route)
+    assert rule is not None, f"{name} ({route}) non è classificato"
+    url = _url(name, route, rule, world)
+    seen = {}
+    for persona in [*PERSONAS, ANONYMOUS]:
+        browser = client if persona == ANONYMOUS else login(personas[persona])
+        response = getattr(browser, rule.method)(url, rule.data)
+        seen[persona] = response.status_code
+    assert seen == rule.expect, url
