@@ -65,9 +65,13 @@ def test_a_malformed_value_is_refused_by_name(name, value, message):
 
 
 def test_sqlite_in_var_is_the_default_and_database_url_switches_to_postgresql():
-    show = "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'])"
+    show = (
+        "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'])"
+    )
     default = manage("shell", "-c", show, DEBUG="1")
-    postgres = manage("shell", "-c", show, DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/risorsa")
+    postgres = manage(
+        "shell", "-c", show, DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/risorsa"
+    )
     engine, name = default.stdout.splitlines()[-1].split()
     assert engine == "django.db.backends.sqlite3"
     assert name.endswith("var/risorsa.sqlite3")

@@ -8,11 +8,16 @@ from risorsa.organizations.models import Membership, Organization
 from risorsa.registry import codice_fiscale as cf
 from risorsa.registry.models import Household, Isee, Person, SocialAssessment
 
-USERNAMES = [f"{org}.{role}" for org in ("comune", "aem", "ponte") for role in ("responsabile", "operatore", "lettore")]
+USERNAMES = [
+    f"{org}.{role}" for org in ("comune", "aem", "ponte") for role in ("responsabile", "operatore", "lettore")
+]
 
 
 def counts():
-    return [model.objects.count() for model in (Organization, Membership, Person, Household, Isee, SocialAssessment)]
+    return [
+        model.objects.count()
+        for model in (Organization, Membership, Person, Household, Isee, SocialAssessment)
+    ]
 
 
 @pytest.mark.django_db
