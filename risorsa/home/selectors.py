@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -11,7 +13,7 @@ def dashboard_for(*, membership: Membership) -> dict:
     people = Person.objects.visible_to(membership)
     context = {"kind": kind, "people_count": people.count()}
     if kind == OrganizationKind.MUNICIPALITY:
-        since = timezone.now() - timezone.timedelta(days=30)
+        since = timezone.now() - timedelta(days=30)
         context["households"] = Household.objects.visible_to(membership).aggregate(
             total=Count("pk"), life_support=Count("pk", filter=Q(life_support=True))
         )

@@ -8,10 +8,10 @@ from risorsa.registry.models import Household, Person, SocialAssessment
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date typed Italian style (31/12/2010): quicker than a picker for birth dates."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": _("gg/mm/aaaa"), "inputmode": "numeric"}, **kwargs)
 
 
 class PersonForm(forms.ModelForm):
@@ -43,6 +43,7 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in ("sex", "birth_date"):
             self.fields[field].required = False
+        self.fields["sex"].choices = [("", _("— dal codice fiscale —")), *self.fields["sex"].choices[1:]]
         self.fields["codice_fiscale"].widget.attrs.update(
             {"autocapitalize": "characters", "spellcheck": "false"}
         )
