@@ -31,6 +31,7 @@ e2e: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff format .

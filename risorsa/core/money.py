@@ -49,7 +49,7 @@ def format_euro(value: Decimal | int | str | None) -> str:
         return str(value)
     sign = "-" if amount < 0 else ""
     units, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while units:
         groups.insert(0, units[-3:])
         units = units[:-3]
@@ -76,7 +76,8 @@ def parse_amount(text: str) -> Decimal:
     elif not _PLAIN.fullmatch(cleaned):
         raise AmountError(_("importo non valido"))
     amount = Decimal(cleaned)
-    if amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
         raise AmountError(_("più di 2 decimali"))
     return amount.quantize(CENT)
 

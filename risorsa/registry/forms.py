@@ -11,7 +11,9 @@ class DateInput(forms.DateInput):
     """A date typed Italian style (31/12/2010): quicker than a picker for birth dates."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": _("gg/mm/aaaa"), "inputmode": "numeric"}, **kwargs)
+        super().__init__(
+            format="%d/%m/%Y", attrs={"placeholder": _("gg/mm/aaaa"), "inputmode": "numeric"}, **kwargs
+        )
 
 
 class PersonForm(forms.ModelForm):
