@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import EuroFormField
 from risorsa.registry.models import Household, Person, SocialAssessment
+from risorsa.registry.services import PERSON_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -21,20 +22,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "codice_fiscale",
-            "surname",
-            "name",
-            "sex",
-            "birth_date",
-            "birth_place",
-            "citizenship",
-            "citizenship_country",
-            "phone",
-            "email",
-            "address",
-            "city",
-        ]
+        fields = list(PERSON_FIELDS)
         widgets = {"birth_date": DateInput()}
         help_texts = {
             "birth_date": _("Se la lasci vuota, è ricavata dal codice fiscale."),

@@ -10,10 +10,14 @@ from risorsa.organizations.models import Membership, Organization, OrganizationK
 from risorsa.registry.access import person_filter
 
 
-def _municipality_only(queryset, membership: Membership | None):
-    if membership and membership.organization.kind == OrganizationKind.MUNICIPALITY:
-        return queryset
-    return queryset.none()
+class MunicipalityOnlyQuerySet(models.QuerySet):
+    """Social data (household, ISEE, assessment): the municipality sees them, no one else."""
+
+    def visible_to(self, membership: Membership | None):
+        """All rows for a municipality member, none for anyone else (DOMAIN.md matrix)."""
+        if membership and membership.organization.kind == OrganizationKind.MUNICIPALITY:
+            return self
+        return self.none()
 
 
 class Sex(models.TextChoices):
@@ -91,12 +95,6 @@ class Person(TimeStampedModel):
         return f"{self.surname} {self.name}"
 
 
-class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None) -> "HouseholdQuerySet":
-        """Households are social data: the municipality only."""
-        return _municipality_only(self, membership)
-
-
 class Household(TimeStampedModel):
     organization = models.ForeignKey(
         Organization,
@@ -117,7 +115,7 @@ class Household(TimeStampedModel):
     )
     notes = models.TextField(_("note"), blank=True)
 
-    objects = HouseholdQuerySet.as_manager()
+    objects = MunicipalityOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nucleo familiare")
@@ -166,12 +164,6 @@ class BonusThreshold(models.Model):
         return f"{self.valid_from:%Y} — {self.amount}"
 
 
-class IseeQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None) -> "IseeQuerySet":
-        """ISEE declarations are social data: the municipality only."""
-        return _municipality_only(self, membership)
-
-
 class Isee(TimeStampedModel):
     household = models.ForeignKey(
         Household,
@@ -190,7 +182,7 @@ class Isee(TimeStampedModel):
         verbose_name=_("registrato da"),
     )
 
-    objects = IseeQuerySet.as_manager()
+    objects = MunicipalityOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ISEE")
@@ -217,12 +209,6 @@ class FragilityLevel(models.TextChoices):
     VERY_HIGH = "MOLTO_ALTA", _("molto alta")
 
 
-class SocialAssessmentQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None) -> "SocialAssessmentQuerySet":
-        """Social assessments stay with the municipality."""
-        return _municipality_only(self, membership)
-
-
 class SocialAssessment(TimeStampedModel):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("persona")
@@ -237,7 +223,7 @@ class SocialAssessment(TimeStampedModel):
     fragility = models.CharField(_("livello di fragilità"), max_length=12, choices=FragilityLevel.choices)
     notes = models.TextField(_("note"), blank=True)
 
-    objects = SocialAssessmentQuerySet.as_manager()
+    objects = MunicipalityOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("valutazione sociale")
