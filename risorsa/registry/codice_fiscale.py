@@ -150,6 +150,7 @@ def _encode_name(name: str) -> str:
     return "".join(consonants + vowels + ["X"] * 3)[:3]
 
 
+@lru_cache(maxsize=4096)
 def birth_place_name(code: str, birth_date: date | None = None) -> str:
     """Name (and province) of the municipality or foreign state with this codice catastale."""
     from codicefiscale.codicefiscale import _get_birthplace

@@ -20,17 +20,26 @@ class DateInput(forms.DateInput):
 class PersonForm(forms.ModelForm):
     """Birth date, sex and birthplace may be left blank: they are read from the codice fiscale."""
 
+    birth_place = forms.CharField(
+        label=_("luogo di nascita"),
+        required=False,
+        max_length=120,
+        help_text=_("Comune o Stato estero; se lo lasci vuoto, è ricavato dal codice fiscale."),
+    )
+
     class Meta:
         model = Person
         fields = list(PERSON_FIELDS)
         widgets = {"birth_date": DateInput()}
         help_texts = {
             "birth_date": _("Se la lasci vuota, è ricavata dal codice fiscale."),
-            "birth_place": _("Comune o Stato estero; se lo lasci vuoto, è ricavato dal codice fiscale."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields([*PERSON_FIELDS[:5], "birth_place"])
+        if self.instance.pk:
+            self.initial.setdefault("birth_place", self.instance.birth_place)
         for field in ("sex", "birth_date"):
             self.fields[field].required = False
         self.fields["sex"].choices = [("", _("— dal codice fiscale —")), *self.fields["sex"].choices[1:]]

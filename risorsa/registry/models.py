@@ -8,6 +8,7 @@ from risorsa.core.models import TimeStampedModel
 from risorsa.core.money import MoneyField
 from risorsa.organizations.models import Membership, Organization, OrganizationKind
 from risorsa.registry.access import person_filter
+from risorsa.registry.codice_fiscale import birth_place_name
 
 
 class MunicipalityOnlyQuerySet(models.QuerySet):
@@ -52,7 +53,6 @@ class Person(TimeStampedModel):
     sex = models.CharField(_("sesso"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("data di nascita"))
     birth_place_code = models.CharField(_("codice catastale del luogo di nascita"), max_length=4)
-    birth_place = models.CharField(_("luogo di nascita"), max_length=120, blank=True)
     citizenship = models.CharField(
         _("cittadinanza"), max_length=10, choices=Citizenship.choices, default=Citizenship.ITALIAN
     )
@@ -93,6 +93,11 @@ class Person(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return f"{self.surname} {self.name}"
+
+    @property
+    def birth_place(self) -> str:
+        """Municipality or State of birth, named from the codice catastale."""
+        return birth_place_name(self.birth_place_code, self.birth_date) or self.birth_place_code
 
 
 class Household(TimeStampedModel):

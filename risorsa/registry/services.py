@@ -17,7 +17,6 @@ PERSON_FIELDS = (
     "name",
     "sex",
     "birth_date",
-    "birth_place",
     "citizenship",
     "citizenship_country",
     "phone",
@@ -83,7 +82,6 @@ def _apply_person_fields(person: Person, fields: dict) -> None:
     person.birth_date = decoded.birth_date
     person.sex = decoded.sex
     person.birth_place_code = decoded.birth_place_code
-    person.birth_place = cf.birth_place_name(decoded.birth_place_code, decoded.birth_date)
     person.search_text = fold(f"{person.surname} {person.name} {person.codice_fiscale}")
     person.full_clean()
 

@@ -25,7 +25,6 @@ class PersonFactory(DjangoModelFactory):
     sex = factory.Sequence(lambda n: "F" if n % 2 else "M")
     birth_date = factory.Sequence(lambda n: date(1950, 1, 1) + timedelta(days=n))
     birth_place_code = "D150"
-    birth_place = "Cremona (CR)"
     city = "Cremona"
     codice_fiscale = factory.LazyAttribute(
         lambda p: cf.encode(
