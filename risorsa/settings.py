@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "risorsa.core",
     "risorsa.organizations",
     "risorsa.registry",
+    "risorsa.ledger",
     "risorsa.home",
     "risorsa.demo",
 ]

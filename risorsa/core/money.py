@@ -56,8 +56,8 @@ def format_euro(value: Decimal | int | str | None) -> str:
     return f"{sign}{'.'.join(groups)},{cents}\u00a0€"
 
 
-_ITALIAN = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?")
-_PLAIN = re.compile(r"-?\d+(\.\d+)?")
+_ITALIAN_UNITS = re.compile(r"\d{1,3}(\.\d{3})+|\d+")
+_DIGITS = re.compile(r"\d+")
 
 
 class AmountError(ValueError):
@@ -68,18 +68,39 @@ class AmountError(ValueError):
         self.reason = reason
 
 
-def parse_amount(text: str) -> Decimal:
-    """Read '1.234,56', '1234,56' or '1234.56' (euro sign and spaces allowed); never rounds."""
-    cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
-    if _ITALIAN.fullmatch(cleaned) and ("," in cleaned or cleaned.count(".") != 1):
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif not _PLAIN.fullmatch(cleaned):
+def parse_cents(text: str) -> int:
+    """Read '1.234,56', '1234,56', '1.000.000' or '1234.56' as integer cents; never rounds.
+
+    A single dot without a comma is a decimal point ('1.234' has three decimals: refused).
+    """
+    cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "")
+    negative = cleaned.startswith("-")
+    if negative:
+        cleaned = cleaned[1:]
+    if "," in cleaned:
+        units, _comma, decimals = cleaned.partition(",")
+        if not _ITALIAN_UNITS.fullmatch(units):
+            raise AmountError(_("importo non valido"))
+        units = units.replace(".", "")
+    elif cleaned.count(".") > 1:
+        if not _ITALIAN_UNITS.fullmatch(cleaned):
+            raise AmountError(_("importo non valido"))
+        units, decimals = cleaned.replace(".", ""), ""
+    else:
+        units, _dot, decimals = cleaned.partition(".")
+        if not _DIGITS.fullmatch(units):
+            raise AmountError(_("importo non valido"))
+    if decimals and not _DIGITS.fullmatch(decimals):
         raise AmountError(_("importo non valido"))
-    amount = Decimal(cleaned)
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
+    if len(decimals) > 2:
         raise AmountError(_("più di 2 decimali"))
-    return amount.quantize(CENT)
+    value = int(units) * 100 + int(decimals.ljust(2, "0"))
+    return -value if negative else value
+
+
+def parse_amount(text: str) -> Decimal:
+    """The same amounts as parse_cents, as a Decimal with two places."""
+    return Decimal(parse_cents(text)).scaleb(-2)
 
 
 class EuroFormField(forms.Field):

@@ -54,7 +54,7 @@ class Person(TimeStampedModel):
     birth_date = models.DateField(_("data di nascita"))
     birth_place_code = models.CharField(_("codice catastale del luogo di nascita"), max_length=4)
     citizenship = models.CharField(
-        _("cittadinanza"), max_length=10, choices=Citizenship.choices, default=Citizenship.ITALIAN
+        _("cittadinanza"), max_length=10, choices=Citizenship.choices, blank=True, default=Citizenship.ITALIAN
     )
     citizenship_country = models.CharField(_("Stato di cittadinanza"), max_length=80, blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)

@@ -1,7 +1,14 @@
 import unicodedata
 
+_DROP = str.maketrans("", "", "'\u2019`\u00b4\".")
+
 
 def fold(text: str) -> str:
-    """Lowercase without accents, for accent- and case-insensitive search ("Nicolò" -> "nicolo")."""
+    """Lowercase, without accents or apostrophes, single-spaced: "D'Angelo  Nicolò" -> "dangelo nicolo".
+
+    Used for accent-insensitive search and to compare a name typed by the utility
+    ("BERTOLE'") with the registry's ("BERTOLÈ").
+    """
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().translate(_DROP)
+    return " ".join(plain.split())

@@ -1,0 +1,400 @@
+"""`fatture`: the utility's open bills, one row per bill (formats/export-gestore.md §1)."""
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from risorsa.ledger.importing import fields
+from risorsa.ledger.importing.common import Context, Counts, Issue
+from risorsa.registry import codice_fiscale as cf
+from risorsa.registry.text import fold
+
+COLUMNS = (
+    "codice_cliente",
+    "codice_fiscale",
+    "cognome",
+    "nome",
+    "servizio",
+    "punto_fornitura",
+    "indirizzo_fornitura",
+    "numero_fattura",
+    "data_emissione",
+    "data_scadenza",
+    "importo",
+    "importo_residuo",
+)
+REQUIRED = tuple(column for column in COLUMNS if column != "indirizzo_fornitura")
+OPTIONAL = ("indirizzo_fornitura",)
+
+
+def tables(postgres: bool) -> dict:
+    day = "date" if postgres else "text"
+    return {
+        "stage_holder": [
+            ("line", "integer"),
+            ("cf", "text"),
+            ("surname", "text"),
+            ("name", "text"),
+            ("fold", "text"),
+            ("sex", "text"),
+            ("birth_date", day),
+            ("place", "text"),
+        ],
+        "stage_customer": [("line", "integer"), ("code", "text"), ("cf", "text")],
+        "stage_supply": [
+            ("line", "integer"),
+            ("customer_code", "text"),
+            ("code", "text"),
+            ("service", "text"),
+            ("address", "text"),
+        ],
+        "stage_bill": [
+            ("line", "integer"),
+            ("customer_code", "text"),
+            ("supply_code", "text"),
+            ("number", "text"),
+            ("issued_on", day),
+            ("due_on", day),
+            ("amount", "bigint"),
+            ("residual", "bigint"),
+        ],
+    }
+
+
+class Rows:
+    """Validates each row and stages it; the holder's columns are checked once per run of equal rows."""
+
+    def __init__(self, stager):
+        self.stager = stager
+        self.last_holder: tuple | None = None
+        self.last_holder_problems: list[tuple[str, str, str]] = []
+        self.last_keys: tuple | None = None
+
+    def __call__(self, line: int, values: list[str]) -> list[Issue]:
+        holder = tuple(values[:7])
+        if holder != self.last_holder:
+            self.last_holder = holder
+            self.last_holder_problems = self._check_holder(line, holder)
+        problems = list(self.last_holder_problems)
+        bill = self._check_bill(values, problems)
+        if problems:
+            return [Issue(line, column, value, reason) for column, value, reason in problems]
+        customer_code, _cf, _surname, _name, _service, supply_code, _address = self.holder_values
+        self.stager.add("stage_bill", (line, customer_code, supply_code, *bill))
+        return []
+
+    def _check_holder(self, line: int, holder: tuple) -> list[tuple[str, str, str]]:
+        customer_code, code, surname, name, service_text, supply_text, address = holder
+        problems = []
+        decoded = None
+        service = None
+        for column, value, check in (
+            ("codice_cliente", customer_code, lambda v: fields.required(v, max_length=20)),
+            ("cognome", surname, lambda v: fields.required(v, max_length=100)),
+            ("nome", name, lambda v: fields.required(v, max_length=100)),
+            ("indirizzo_fornitura", address, lambda v: v[:200]),
+        ):
+            try:
+                check(value)
+            except fields.FieldError as error:
+                problems.append((column, value, error.reason))
+        try:
+            decoded = cf.decode(code) if code else None
+            if decoded is None:
+                problems.append(("codice_fiscale", code, _("valore mancante")))
+        except cf.CodiceFiscaleError as error:
+            problems.append(("codice_fiscale", code, error.reason))
+        try:
+            service = fields.service(service_text)
+        except fields.FieldError as error:
+            problems.append(("servizio", service_text, error.reason))
+        supply_code = supply_text.upper()
+        if service:
+            try:
+                supply_code = fields.supply_point(supply_text, service)
+            except fields.FieldError as error:
+                problems.append(("punto_fornitura", supply_text, error.reason))
+        if problems:
+            return problems
+        surname_clean, name_clean = " ".join(surname.upper().split()), " ".join(name.upper().split())
+        self.holder_values = (
+            customer_code,
+            decoded.code,
+            surname_clean,
+            name_clean,
+            service,
+            supply_code,
+            address,
+        )
+        keys = (customer_code, decoded.code, surname_clean, name_clean)
+        if keys != self.last_keys:
+            self.last_keys = keys
+            self.stager.add(
+                "stage_holder",
+                (
+                    line,
+                    decoded.code,
+                    surname_clean,
+                    name_clean,
+                    fold(f"{surname_clean} {name_clean}"),
+                    decoded.sex,
+                    decoded.birth_date.isoformat(),
+                    decoded.birth_place_code,
+                ),
+            )
+            self.stager.add("stage_customer", (line, customer_code, decoded.code))
+        self.stager.add("stage_supply", (line, customer_code, supply_code, service, address[:200]))
+        return problems
+
+    @staticmethod
+    def _check_bill(values: list[str], problems: list) -> tuple | None:
+        number, issued_text, due_text, amount_text, residual_text = values[7:12]
+        issued = due = amount = residual = None
+        try:
+            fields.required(number, max_length=40)
+        except fields.FieldError as error:
+            problems.append(("numero_fattura", number, error.reason))
+        try:
+            issued = fields.iso_date(issued_text)
+        except fields.FieldError as error:
+            problems.append(("data_emissione", issued_text, error.reason))
+        try:
+            due = fields.iso_date(due_text)
+        except fields.FieldError as error:
+            problems.append(("data_scadenza", due_text, error.reason))
+        try:
+            amount = fields.cents(amount_text)
+            if amount <= 0:
+                problems.append(("importo", amount_text, _("deve essere maggiore di zero")))
+        except fields.FieldError as error:
+            problems.append(("importo", amount_text, error.reason))
+        try:
+            residual = fields.cents(residual_text)
+            if residual < 0:
+                problems.append(("importo_residuo", residual_text, _("non può essere negativo")))
+        except fields.FieldError as error:
+            problems.append(("importo_residuo", residual_text, error.reason))
+        if issued and due and due < issued:
+            problems.append(("data_scadenza", due_text, _("precede la data di emissione")))
+        if amount is not None and residual is not None and residual > amount:
+            problems.append(("importo_residuo", residual_text, _("maggiore dell'importo della fattura")))
+        return (number, issued, due, amount, residual)
+
+
+# Checks against the rest of the file and the database, run under the utility's lock.
+# Each returns the keys of the rows at fault; explain() turns them into row issues.
+CHECKS = {
+    "names_in_file": """
+        SELECT cf FROM stage_holder GROUP BY cf HAVING COUNT(DISTINCT fold) > 1
+    """,
+    "names_in_registry": """
+        SELECT DISTINCT h.cf, p.surname || ' ' || p.name
+        FROM stage_holder h JOIN registry_person p ON p.codice_fiscale = h.cf
+        WHERE p.search_text <> h.fold || ' ' || lower(h.cf)
+    """,
+    "holders_in_file": """
+        SELECT code FROM stage_customer GROUP BY code HAVING COUNT(DISTINCT cf) > 1
+    """,
+    "holders_in_ledger": """
+        SELECT DISTINCT s.code, p.codice_fiscale
+        FROM stage_customer s
+        JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.code
+        JOIN registry_person p ON p.id = c.person_id
+        WHERE p.codice_fiscale <> s.cf
+    """,
+    "numbers_in_file": """
+        SELECT number FROM stage_bill GROUP BY number HAVING COUNT(*) > 1
+    """,
+    "numbers_in_ledger": """
+        SELECT DISTINCT s.number, c.code
+        FROM stage_bill s
+        JOIN ledger_bill b ON b.utility_id = %(u)s AND b.number = s.number
+        JOIN ledger_customer c ON c.id = b.customer_id
+        WHERE c.code <> s.customer_code
+    """,
+}
+
+
+def check(ctx: Context) -> dict[str, dict]:
+    """Keys of rows that are valid alone but not together or against what is stored."""
+    found = {}
+    with connection.cursor() as cursor:
+        for name, sql in CHECKS.items():
+            cursor.execute(sql, ctx.params)
+            rows = cursor.fetchall()
+            if rows:
+                found[name] = {row[0]: (row[1] if len(row) > 1 else None) for row in rows}
+    return found
+
+
+def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]:
+    """The issues of one row, given the keys check() found (second pass over the file)."""
+    customer_code, code, surname, name = values[0], cf.normalize(values[1]), values[2], values[3]
+    number = values[7]
+    issues = []
+    if code in found.get("names_in_file", {}):
+        issues.append(
+            Issue(
+                line, "codice_fiscale", code, _("lo stesso codice fiscale compare con cognome e nome diversi")
+            )
+        )
+    if code in found.get("names_in_registry", {}):
+        issues.append(
+            Issue(
+                line,
+                "codice_fiscale",
+                code,
+                _("in anagrafica questo codice fiscale è di %(name)s, non di %(typed)s")
+                % {"name": found["names_in_registry"][code], "typed": f"{surname} {name}".upper()},
+            )
+        )
+    if customer_code in found.get("holders_in_file", {}):
+        issues.append(
+            Issue(
+                line,
+                "codice_cliente",
+                customer_code,
+                _("lo stesso cliente compare con codici fiscali diversi"),
+            )
+        )
+    if customer_code in found.get("holders_in_ledger", {}):
+        issues.append(
+            Issue(
+                line,
+                "codice_cliente",
+                customer_code,
+                _("cliente già intestato al codice fiscale %(code)s")
+                % {"code": found["holders_in_ledger"][customer_code]},
+            )
+        )
+    if number in found.get("numbers_in_file", {}):
+        issues.append(Issue(line, "numero_fattura", number, _("numero fattura ripetuto nel file")))
+    if number in found.get("numbers_in_ledger", {}):
+        issues.append(
+            Issue(
+                line,
+                "numero_fattura",
+                number,
+                _("fattura già registrata per il cliente %(code)s")
+                % {"code": found["numbers_in_ledger"][number]},
+            )
+        )
+    return issues
+
+
+def _first_rows(table: str, key: str) -> str:
+    return f"(SELECT {key}, MIN(line) AS line FROM {table} GROUP BY {key})"
+
+
+def merge(ctx: Context) -> Counts:
+    """Write people, customers, supply points and bills; count what changed (idempotent)."""
+    counts = Counts()
+    p = ctx.params
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO registry_person (
+                organization_id, codice_fiscale, surname, name, sex, birth_date, birth_place_code,
+                citizenship, citizenship_country, phone, email, address, city, household_id,
+                search_text, created_at, updated_at)
+            SELECT %(m)s, h.cf, h.surname, h.name, h.sex, h.birth_date, h.place,
+                   '', '', '', '', '', '', NULL, h.fold || ' ' || lower(h.cf), %(now)s, %(now)s
+            FROM stage_holder h JOIN {_first_rows("stage_holder", "cf")} f ON f.line = h.line
+            WHERE NOT EXISTS (SELECT 1 FROM registry_person x WHERE x.codice_fiscale = h.cf)
+            """,
+            p,
+        )
+        counts.people_created = cursor.rowcount
+        cursor.execute(
+            f"""
+            INSERT INTO ledger_customer (utility_id, code, person_id, created_run_id)
+            SELECT %(u)s, s.code, x.id, %(r)s
+            FROM stage_customer s JOIN {_first_rows("stage_customer", "code")} f ON f.line = s.line
+            JOIN registry_person x ON x.codice_fiscale = s.cf
+            WHERE NOT EXISTS (SELECT 1 FROM ledger_customer c WHERE c.utility_id = %(u)s AND c.code = s.code)
+            """,
+            p,
+        )
+        cursor.execute(
+            """
+            INSERT INTO ledger_supplypoint (customer_id, service, code, address, smart_meter)
+            SELECT c.id, s.service, s.code, s.address, NULL
+            FROM stage_supply s
+            JOIN (SELECT customer_code, code, MIN(line) AS line FROM stage_supply GROUP BY customer_code, code) f
+                ON f.line = s.line AND f.code = s.code
+            JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
+            WHERE NOT EXISTS (SELECT 1 FROM ledger_supplypoint x WHERE x.customer_id = c.id AND x.code = s.code)
+            """,
+            p,
+        )
+        cursor.execute("SELECT 1 FROM ledger_bill WHERE utility_id = %(u)s LIMIT 1", p)
+        if cursor.fetchone():
+            cursor.execute(
+                """
+                SELECT COUNT(*) FROM stage_bill s
+                JOIN ledger_bill b ON b.utility_id = %(u)s AND b.number = s.number
+                WHERE b.as_of > %(d)s
+                """,
+                p,
+            )
+            counts.superseded = cursor.fetchone()[0]
+            cursor.execute(
+                """
+                INSERT INTO ledger_billrevision
+                    (bill_id, run_id, previous_residual, residual, previous_as_of, as_of, closed_on)
+                SELECT b.id, %(r)s, b.residual, s.residual / 100.0, b.as_of, %(d)s, NULL
+                FROM stage_bill s JOIN ledger_bill b ON b.utility_id = %(u)s AND b.number = s.number
+                WHERE b.as_of < %(d)s AND (
+                    b.residual <> s.residual / 100.0 OR b.amount <> s.amount / 100.0
+                    OR b.issued_on <> s.issued_on OR b.due_on <> s.due_on OR b.closed_on IS NOT NULL)
+                """,
+                p,
+            )
+            counts.updated = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO ledger_bill (
+                utility_id, customer_id, supply_point_id, number, issued_on, due_on, amount, residual,
+                as_of, closed_on, created_run_id, changed_run_id)
+            SELECT %(u)s, c.id, sp.id, s.number, s.issued_on, s.due_on, s.amount / 100.0, s.residual / 100.0,
+                   %(d)s, NULL, %(r)s, %(r)s
+            FROM stage_bill s
+            JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
+            JOIN ledger_supplypoint sp ON sp.customer_id = c.id AND sp.code = s.supply_code
+            WHERE 1 = 1
+            ON CONFLICT (utility_id, number) DO UPDATE SET
+                customer_id = excluded.customer_id, supply_point_id = excluded.supply_point_id,
+                issued_on = excluded.issued_on, due_on = excluded.due_on, amount = excluded.amount,
+                residual = excluded.residual, as_of = excluded.as_of, closed_on = NULL,
+                changed_run_id = excluded.changed_run_id
+            WHERE ledger_bill.as_of < excluded.as_of
+            """,
+            p,
+        )
+        cursor.execute("SELECT COUNT(*) FROM ledger_bill WHERE created_run_id = %(r)s", p)
+        counts.created = cursor.fetchone()[0]
+        if ctx.full:
+            counts.closed = _close_absent(cursor, p)
+    counts.unchanged = ctx.stager.counts["stage_bill"] - counts.created - counts.updated - counts.superseded
+    return counts
+
+
+def _close_absent(cursor, p) -> int:
+    """Mode `completo`: an open bill the file does not list was paid or cancelled: close it."""
+    cursor.execute("CREATE INDEX stage_bill_number ON stage_bill (number)")
+    absent = """
+        FROM ledger_bill b
+        WHERE b.utility_id = %(u)s AND b.closed_on IS NULL AND b.as_of < %(d)s
+          AND NOT EXISTS (SELECT 1 FROM stage_bill s WHERE s.number = b.number)
+    """
+    cursor.execute(
+        "INSERT INTO ledger_billrevision (bill_id, run_id, previous_residual, residual, previous_as_of, as_of,"
+        " closed_on) SELECT b.id, %(r)s, b.residual, 0, b.as_of, %(d)s, %(d)s " + absent,
+        p,
+    )
+    closed = cursor.rowcount
+    cursor.execute(
+        "UPDATE ledger_bill SET residual = 0, closed_on = %(d)s, as_of = %(d)s, changed_run_id = %(r)s"
+        " WHERE id IN (SELECT b.id " + absent + ")",
+        p,
+    )
+    return closed

@@ -1,0 +1,47 @@
+"""What every kind of file shares: the issue type and the context of one import."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from risorsa.ledger.importing.staging import Stager
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    line: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Context:
+    """One import as the merge SQL sees it."""
+
+    utility_id: int
+    municipality_id: int | None
+    run_id: int
+    as_of: date
+    full: bool  # mode "completo"
+    now: datetime
+    stager: Stager
+
+    @property
+    def params(self) -> dict:
+        return {
+            "u": self.utility_id,
+            "m": self.municipality_id,
+            "r": self.run_id,
+            "d": self.as_of,
+            "now": self.now,
+        }
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    superseded: int = 0
+    people_created: int = 0

@@ -1,0 +1,177 @@
+"""One engine for every way a file arrives (command line, web upload, API).
+
+Phase 1 streams the file: each row is validated and staged into temporary tables; the main
+tables are not touched. Phase 2, only if every row is valid, takes the utility's lock and
+merges with set-based SQL in one transaction. Any invalid row rejects the whole file and
+every invalid row is reported.
+"""
+
+import csv
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from risorsa.ledger.importing import bills, events, payments
+from risorsa.ledger.importing.common import Context, Issue
+from risorsa.ledger.importing.source import FileRejected, inspect, open_table
+from risorsa.ledger.importing.staging import Stager
+from risorsa.ledger.models import ImportIssue, ImportKind, ImportMode, ImportRun, ImportStatus
+from risorsa.organizations.models import Organization, OrganizationKind
+
+SPECS: dict[str, ModuleType] = {
+    ImportKind.BILLS: bills,
+    ImportKind.PAYMENTS: payments,
+    ImportKind.EVENTS: events,
+}
+PROGRESS_EVERY = 25000
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class _Issues:
+    """Invalid rows spooled to a temporary file: memory stays flat whatever the file holds."""
+
+    count: int = 0
+    rows: int = 0
+
+    def __post_init__(self):
+        self.spool = tempfile.TemporaryFile("w+", newline="", encoding="utf-8")  # noqa: SIM115
+        self.writer = csv.writer(self.spool)
+
+    def add(self, issues: list[Issue]) -> None:
+        """The issues of one row."""
+        if issues:
+            self.rows += 1
+        for issue in issues:
+            self.writer.writerow([issue.line, issue.column, issue.value[:200], issue.reason[:300]])
+            self.count += 1
+
+    def save(self, run: ImportRun) -> None:
+        self.spool.seek(0)
+        batch = []
+        for line, column, value, reason in csv.reader(self.spool):
+            batch.append(ImportIssue(run=run, line=int(line), column=column, value=value, reason=reason))
+            if len(batch) >= 5000:
+                ImportIssue.objects.bulk_create(batch)
+                batch = []
+        ImportIssue.objects.bulk_create(batch)
+        self.spool.close()
+
+
+class _Rejected(Exception):
+    pass
+
+
+def execute(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
+    """Import the run's file; the run ends DONE, REJECTED (with its issues) or FAILED."""
+    spec = SPECS[run.kind]
+    path = Path(run.file_path)
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING, started_at=timezone.now())
+    issues = _Issues()
+    stager = Stager(spec.tables(connection.vendor == "postgresql"))
+    try:
+        source = inspect(path)
+        run.sha256, run.size, run.rows_total = source.sha256, source.size, source.data_lines
+        ImportRun.objects.filter(pk=run.pk).update(
+            sha256=run.sha256, size=run.size, rows_total=run.rows_total
+        )
+        table = open_table(source, required=spec.REQUIRED, optional=spec.OPTIONAL)
+        run.warnings = table.warnings
+        stager.create()
+        validate = spec.Rows(stager)
+        done = 0
+        for line, values in table.rows(spec.COLUMNS):
+            issues.add(validate(line, values))
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                _report(run, done, progress)
+        stager.flush()
+        _report(run, done, progress)
+        if issues.count:
+            raise _Rejected
+        if connection.vendor == "postgresql":
+            stager.analyze()
+        keeper = _registry_keeper()
+        if keeper is None:
+            raise FileRejected(
+                _("Nessun Comune è configurato: le persone dei file non avrebbero un'anagrafica.")
+            )
+        context = Context(
+            utility_id=run.utility_id,
+            municipality_id=keeper,
+            run_id=run.pk,
+            as_of=run.as_of,
+            full=run.mode == ImportMode.FULL,
+            now=timezone.now(),
+            stager=stager,
+        )
+        found = _merge(run, spec, context)
+        if found:
+            for line, values in table.rows(spec.COLUMNS):
+                issues.add(spec.explain(line, values, found))
+            raise _Rejected
+    except _Rejected:
+        issues.save(run)
+        run.invalid_rows = issues.rows
+        _finish(run, ImportStatus.REJECTED)
+    except FileRejected as error:
+        run.failure = error.message
+        _finish(run, ImportStatus.REJECTED)
+    except Exception as error:
+        run.failure = f"{type(error).__name__}: {error}"
+        _finish(run, ImportStatus.FAILED)
+        raise
+    finally:
+        stager.drop()
+    return run
+
+
+def _merge(run: ImportRun, spec: ModuleType, context: Context) -> dict:
+    with transaction.atomic():
+        # One merge at a time per utility: overlapping imports serialize here, so none is lost.
+        Organization.objects.select_for_update().filter(pk=run.utility_id).first()
+        found = spec.check(context)
+        if found:
+            return found
+        counts = spec.merge(context)
+        for name, value in vars(counts).items():
+            setattr(run, name, value)
+        _finish(run, ImportStatus.DONE)
+    return {}
+
+
+def _report(run: ImportRun, done: int, progress: Progress | None) -> None:
+    run.rows_done = done
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=done)
+    if progress:
+        progress(done, run.rows_total)
+
+
+def _finish(run: ImportRun, status: str) -> None:
+    run.status = status
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _registry_keeper() -> int | None:
+    """People the utility's files bring in join the registry of the territory's municipality."""
+    return (
+        Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def rejection_message(run: ImportRun) -> str:
+    if run.failure:
+        return run.failure
+    return _("File rifiutato: %(count)d righe non valide, nessun dato è stato scritto.") % {
+        "count": run.invalid_rows
+    }

@@ -1,0 +1,101 @@
+"""Field readers for the utility's files: fast (millions of rows), strict, with Italian reasons.
+
+Each reader returns the value in the form staged to the database (ISO dates, integer cents)
+or raises FieldError with the reason the row report shows.
+"""
+
+import re
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from risorsa.core.money import AmountError, parse_cents
+
+
+class FieldError(ValueError):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+_DATE_CACHE: dict[str, str] = {}
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def iso_date(text: str) -> str:
+    """'31/12/2010', '1/2/2010' or '2010-12-31' -> '2010-12-31'."""
+    cached = _DATE_CACHE.get(text)
+    if cached is not None:
+        return cached
+    if not text:
+        raise FieldError(_("valore mancante"))
+    match = _DMY.fullmatch(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        match = _ISO.fullmatch(text)
+        if not match:
+            raise FieldError(_("data non valida (usa gg/mm/aaaa)"))
+        year, month, day = (int(part) for part in match.groups())
+    try:
+        value = date(year, month, day).isoformat()
+    except ValueError as exc:
+        raise FieldError(_("data inesistente")) from exc
+    if len(_DATE_CACHE) > 20000:
+        _DATE_CACHE.clear()
+    _DATE_CACHE[text] = value
+    return value
+
+
+def cents(text: str) -> int:
+    """An amount as integer cents, never rounded."""
+    if not text:
+        raise FieldError(_("valore mancante"))
+    try:
+        return parse_cents(text)
+    except AmountError as exc:
+        raise FieldError(exc.reason) from exc
+
+
+def required(text: str, *, max_length: int) -> str:
+    if not text:
+        raise FieldError(_("valore mancante"))
+    if len(text) > max_length:
+        raise FieldError(_("più lungo di %(max)d caratteri") % {"max": max_length})
+    return text
+
+
+SERVICE_ALIASES = {
+    "ENERGIA": "ENERGIA",
+    "EE": "ENERGIA",
+    "ELETTRICITA": "ENERGIA",
+    "ELETTRICITÀ": "ENERGIA",
+    "LUCE": "ENERGIA",
+    "GAS": "GAS",
+    "ACQUA": "ACQUA",
+    "IDRICO": "ACQUA",
+}
+_POD = re.compile(r"IT\d{3}E\d{8}[A-Z0-9]?")
+_PDR = re.compile(r"\d{14}")
+
+
+def service(text: str) -> str:
+    try:
+        return SERVICE_ALIASES[text.upper()]
+    except KeyError:
+        raise FieldError(_("servizio sconosciuto (ENERGIA, GAS o ACQUA)")) from None
+
+
+def supply_point(code: str, service_code: str) -> str:
+    """POD for electricity, PDR for gas (format only: no public checksum), meter code for water."""
+    code = code.upper()
+    if not code:
+        raise FieldError(_("valore mancante"))
+    if service_code == "ENERGIA" and not _POD.fullmatch(code):
+        raise FieldError(_("POD non valido per ENERGIA (IT + 3 cifre + E + 8 cifre)"))
+    if service_code == "GAS" and not _PDR.fullmatch(code):
+        raise FieldError(_("PDR non valido per GAS (14 cifre)"))
+    if len(code) > 30:
+        raise FieldError(_("più lungo di 30 caratteri"))
+    return code

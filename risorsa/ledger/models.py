@@ -1,0 +1,389 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.core.money import MoneyField
+from risorsa.organizations.models import Membership, Organization, OrganizationKind
+from risorsa.registry.models import Person
+
+
+class Service(models.TextChoices):
+    ELECTRICITY = "ENERGIA", _("energia elettrica")
+    GAS = "GAS", _("gas")
+    WATER = "ACQUA", _("acqua")
+
+
+class ImportKind(models.TextChoices):
+    BILLS = "fatture", _("fatture")
+    PAYMENTS = "pagamenti", _("pagamenti")
+    EVENTS = "eventi", _("eventi")
+
+
+class ImportMode(models.TextChoices):
+    INCREMENTAL = "incrementale", _("incrementale")
+    FULL = "completo", _("completo")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "in_coda", _("in coda")
+    RUNNING = "in_corso", _("in corso")
+    DONE = "completato", _("completato")
+    REJECTED = "rifiutato", _("rifiutato")
+    FAILED = "errore", _("errore di sistema")
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, membership: Membership | None) -> "ImportRunQuerySet":
+        """Import history: the utility sees its own imports, the municipality every import."""
+        if membership is None:
+            return self.none()
+        if membership.organization.kind == OrganizationKind.MUNICIPALITY:
+            return self
+        if membership.organization.kind == OrganizationKind.UTILITY:
+            return self.filter(utility=membership.organization)
+        return self.none()
+
+
+class ImportRun(models.Model):
+    """One file received from the utility: who, when, what it was, and what it did."""
+
+    utility = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="import_runs", verbose_name=_("gestore")
+    )
+    kind = models.CharField(_("tipo di file"), max_length=12, choices=ImportKind.choices)
+    mode = models.CharField(
+        _("modalità"), max_length=12, choices=ImportMode.choices, default=ImportMode.INCREMENTAL
+    )
+    as_of = models.DateField(_("data di estrazione"))
+    file_name = models.CharField(_("nome del file"), max_length=255)
+    file_path = models.CharField(max_length=500, editable=False)
+    sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
+    size = models.BigIntegerField(_("dimensione (byte)"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("avviato da"),
+    )
+    created_at = models.DateTimeField(_("ricevuto il"), auto_now_add=True)
+    started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminato il"), null=True, blank=True)
+    status = models.CharField(
+        _("stato"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    rows_total = models.PositiveIntegerField(_("righe"), default=0)
+    rows_done = models.PositiveIntegerField(_("righe lette"), default=0)
+    created = models.PositiveIntegerField(_("nuove"), default=0)
+    updated = models.PositiveIntegerField(_("aggiornate"), default=0)
+    unchanged = models.PositiveIntegerField(_("invariate"), default=0)
+    closed = models.PositiveIntegerField(_("chiuse"), default=0)
+    superseded = models.PositiveIntegerField(_("superate"), default=0)
+    people_created = models.PositiveIntegerField(_("persone nuove in anagrafica"), default=0)
+    invalid_rows = models.PositiveIntegerField(_("righe non valide"), default=0)
+    warnings = models.JSONField(_("avvisi"), default=list, blank=True)
+    failure = models.TextField(_("errore di sistema"), blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("importazione")
+        verbose_name_plural = _("importazioni")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
+
+
+class ImportIssue(models.Model):
+    """An invalid row of a rejected file: line, column, value and the reason, in Italian."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="issues")
+    line = models.PositiveIntegerField(_("riga"))
+    column = models.CharField(_("colonna"), max_length=60, blank=True)
+    value = models.CharField(_("valore"), max_length=200, blank=True)
+    reason = models.CharField(_("motivo"), max_length=300)
+
+    class Meta:
+        verbose_name = _("riga non valida")
+        verbose_name_plural = _("righe non valide")
+        ordering = ["line", "pk"]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def message(self) -> str:
+        if self.column:
+            return _('riga %(line)s: %(column)s "%(value)s": %(reason)s') % {
+                "line": self.line,
+                "column": self.column,
+                "value": self.value,
+                "reason": self.reason,
+            }
+        return _("riga %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
+
+
+class CustomerQuerySet(models.QuerySet):
+    def visible_to(self, membership: Membership | None) -> "CustomerQuerySet":
+        """Customers: the municipality sees all, a utility its own, the partner none (for now)."""
+        if membership is None:
+            return self.none()
+        if membership.organization.kind == OrganizationKind.MUNICIPALITY:
+            return self
+        if membership.organization.kind == OrganizationKind.UTILITY:
+            return self.filter(utility=membership.organization)
+        return self.none()
+
+
+class Customer(models.Model):
+    """The utility's customer code (codice cliente), held by a person of the registry."""
+
+    utility = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="customers", verbose_name=_("gestore")
+    )
+    code = models.CharField(_("codice cliente"), max_length=20)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="customers", verbose_name=_("intestatario")
+    )
+    created_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cliente")
+        verbose_name_plural = _("clienti")
+        constraints = [models.UniqueConstraint(fields=["utility", "code"], name="customer_code_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SupplyPoint(models.Model):
+    """A supply point (POD, PDR or water meter) of a customer."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="supply_points", verbose_name=_("cliente")
+    )
+    service = models.CharField(_("servizio"), max_length=8, choices=Service.choices)
+    code = models.CharField(_("punto di fornitura"), max_length=30)
+    address = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    smart_meter = models.BooleanField(_("contatore elettronico"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("punto di fornitura")
+        verbose_name_plural = _("punti di fornitura")
+        constraints = [models.UniqueConstraint(fields=["customer", "code"], name="supply_point_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} {self.code}"
+
+
+class Bill(models.Model):
+    """A bill as the utility last reported it; its residual is the unpaid part as of `as_of`."""
+
+    utility = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="bills", verbose_name=_("cliente")
+    )
+    supply_point = models.ForeignKey(
+        SupplyPoint, on_delete=models.PROTECT, related_name="bills", verbose_name=_("punto di fornitura")
+    )
+    number = models.CharField(_("numero fattura"), max_length=40)
+    issued_on = models.DateField(_("emessa il"))
+    due_on = models.DateField(_("scadenza"))
+    amount = MoneyField(_("importo"))
+    residual = MoneyField(_("importo residuo"))
+    as_of = models.DateField(_("aggiornata al"))
+    closed_on = models.DateField(_("chiusa il"), null=True, blank=True)
+    created_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+    changed_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("fattura")
+        verbose_name_plural = _("fatture")
+        constraints = [
+            models.UniqueConstraint(fields=["utility", "number"], name="bill_number_unique_per_utility"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bill_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(residual__gte=0) & Q(residual__lte=F("amount")),
+                name="bill_residual_within_amount",
+            ),
+            models.CheckConstraint(condition=Q(due_on__gte=F("issued_on")), name="bill_due_after_issue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BillRevision(models.Model):
+    """Append-only history of a bill's residual: every change an import or a payment made."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="revisions")
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+    previous_residual = MoneyField()
+    residual = MoneyField()
+    previous_as_of = models.DateField()
+    as_of = models.DateField()
+    closed_on = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("revisione di fattura")
+        verbose_name_plural = _("revisioni di fatture")
+
+    def __str__(self) -> str:
+        return f"{self.bill_id}: {self.previous_residual} → {self.residual}"
+
+
+class PaymentChannel(models.TextChoices):
+    COUNTER = "SPORTELLO", _("sportello")
+    POSTAL = "BOLLETTINO", _("bollettino")
+    DIRECT_DEBIT = "DOMICILIAZIONE", _("domiciliazione")
+    POS = "POS", _("POS")
+    TRANSFER = "BONIFICO", _("bonifico")
+    PROGRAM = "PROGRAMMA", _("programma")
+
+
+class CreditKind(models.TextChoices):
+    WORK = "LAVORO", _("accredito lavoro")
+    MUNICIPAL = "COMUNE", _("contributo comunale")
+    OTHER = "ALTRO", _("altro contributo")
+
+
+class CreditStatus(models.TextChoices):
+    IN_TRANSIT = "IN_TRANSITO", _("in transito")
+    APPLIED = "APPLICATO", _("applicato")
+
+
+class Credit(models.Model):
+    """A credit the program creates for a customer: in transit until the utility applies it."""
+
+    kind = models.CharField(_("tipo"), max_length=12, choices=CreditKind.choices)
+    reference = models.CharField(_("riferimento"), max_length=30, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credits")
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="credits")
+    amount = MoneyField(_("importo"))
+    reason = models.CharField(_("causale"), max_length=200)
+    created_on = models.DateField(_("data"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    status = models.CharField(
+        _("stato"), max_length=12, choices=CreditStatus.choices, default=CreditStatus.IN_TRANSIT
+    )
+    applied_on = models.DateField(_("applicato il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accredito")
+        verbose_name_plural = _("accrediti")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="credit_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status="IN_TRANSITO", applied_on__isnull=True)
+                | Q(status="APPLICATO", applied_on__isnull=False),
+                name="credit_applied_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Payment(models.Model):
+    """A payment the utility reports (append-only); `credit` when it settles a program credit."""
+
+    utility = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    external_id = models.CharField(_("id pagamento"), max_length=40)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="payments")
+    paid_on = models.DateField(_("data"))
+    amount = MoneyField(_("importo"))
+    channel = models.CharField(_("canale"), max_length=16, choices=PaymentChannel.choices, blank=True)
+    reference = models.CharField(_("riferimento"), max_length=30, blank=True)
+    credit = models.OneToOneField(
+        Credit, on_delete=models.PROTECT, null=True, blank=True, related_name="settlement"
+    )
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("pagamento")
+        verbose_name_plural = _("pagamenti")
+        constraints = [
+            models.UniqueConstraint(fields=["utility", "external_id"], name="payment_id_unique_per_utility"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class MeterEventKind(models.TextChoices):
+    POWER_REDUCTION = "RIDUZIONE_POTENZA", _("riduzione di potenza")
+    FLOW_LIMITATION = "LIMITAZIONE_FLUSSO", _("limitazione di flusso")
+    SUSPENSION = "SOSPENSIONE", _("sospensione")
+    RECONNECTION = "RIATTIVAZIONE", _("riattivazione")
+
+
+class DunningEventKind(models.TextChoices):
+    REMINDER = "SOLLECITO", _("sollecito")
+    FORMAL_NOTICE = "COSTITUZIONE_MORA", _("costituzione in mora")
+
+
+class EventBase(models.Model):
+    utility = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    external_id = models.CharField(_("id evento"), max_length=40)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    supply_point = models.ForeignKey(SupplyPoint, on_delete=models.PROTECT, related_name="+")
+    occurred_on = models.DateField(_("data"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class MeterEvent(EventBase):
+    """What the meter did: power reduced, flow limited, supply cut or restored."""
+
+    kind = models.CharField(_("tipo"), max_length=20, choices=MeterEventKind.choices)
+
+    class Meta:
+        verbose_name = _("evento del contatore")
+        verbose_name_plural = _("eventi del contatore")
+        ordering = ["occurred_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["utility", "external_id"], name="meter_event_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on:%d/%m/%Y}"
+
+
+class DunningEvent(EventBase):
+    """A reminder or formal notice the utility sent."""
+
+    kind = models.CharField(_("tipo"), max_length=20, choices=DunningEventKind.choices)
+
+    class Meta:
+        verbose_name = _("sollecito")
+        verbose_name_plural = _("solleciti")
+        ordering = ["occurred_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["utility", "external_id"], name="dunning_event_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on:%d/%m/%Y}"

@@ -1,0 +1,11 @@
+from django_tasks import task
+
+from risorsa.ledger import services
+from risorsa.ledger.models import ImportRun
+
+
+@task()
+def import_file(run_id: int) -> str:
+    """Background import of a file received through the web (progress on the ImportRun)."""
+    run = services.run_import(run=ImportRun.objects.get(pk=run_id))
+    return run.status
