@@ -158,7 +158,9 @@ class Customer(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="customers", verbose_name=_("intestatario")
     )
-    created_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, null=True, related_name="+")
+    created_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
 
     objects = CustomerQuerySet.as_manager()
 
@@ -194,7 +196,8 @@ class SupplyPoint(models.Model):
 class Bill(models.Model):
     """A bill as the utility last reported it; its residual is the unpaid part as of `as_of`."""
 
-    utility = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # Indexes kept to what queries use: every index slows the million-row import.
+    utility = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", db_index=False)
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="bills", verbose_name=_("cliente")
     )
@@ -208,8 +211,8 @@ class Bill(models.Model):
     residual = MoneyField(_("importo residuo"))
     as_of = models.DateField(_("aggiornata al"))
     closed_on = models.DateField(_("chiusa il"), null=True, blank=True)
-    created_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
-    changed_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+    created_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False)
+    changed_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("fattura")

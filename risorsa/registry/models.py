@@ -69,8 +69,9 @@ class Person(TimeStampedModel):
         related_name="members",
         verbose_name=_("nucleo familiare"),
     )
-    # Folded "surname name codice fiscale" for accent- and case-insensitive search.
-    search_text = models.CharField(max_length=240, editable=False, db_index=True)
+    # Folded "surname name codice fiscale" for accent- and case-insensitive search. No B-tree index:
+    # a substring search cannot use one, and the utility's imports insert people by the hundred thousand.
+    search_text = models.CharField(max_length=240, editable=False)
 
     objects = PersonQuerySet.as_manager()
 

@@ -8,6 +8,10 @@ from risorsa.ledger.importing.common import Context, Counts, Issue
 from risorsa.registry import codice_fiscale as cf
 from risorsa.registry.text import fold
 
+DATES = fields.DATE_CACHE
+AMOUNTS = fields.AMOUNT_CACHE
+NO_ISSUES: list[Issue] = []
+
 COLUMNS = (
     "codice_cliente",
     "codice_fiscale",
@@ -65,25 +69,47 @@ class Rows:
 
     def __init__(self, stager):
         self.stager = stager
-        self.last_holder: tuple | None = None
+        self.last_holder: list[str] | None = None
+        self.customer_code = self.supply_code = ""
         self.last_holder_problems: list[tuple[str, str, str]] = []
         self.last_keys: tuple | None = None
 
     def __call__(self, line: int, values: list[str]) -> list[Issue]:
-        holder = tuple(values[:7])
+        holder = values[:7]
         if holder != self.last_holder:
             self.last_holder = holder
             self.last_holder_problems = self._check_holder(line, holder)
+        if not self.last_holder_problems:
+            # The common case, a clean row: cached dates and amounts, no exception, no message.
+            number, issued_text, due_text, amount_text, residual_text = values[7:12]
+            issued, due = DATES.get(issued_text), DATES.get(due_text)
+            amount, residual = AMOUNTS.get(amount_text), AMOUNTS.get(residual_text)
+            number = number.strip()
+            if (
+                issued is not None
+                and due is not None
+                and amount is not None
+                and residual is not None
+                and number
+                and len(number) <= 40
+                and due >= issued
+                and amount > 0
+                and 0 <= residual <= amount
+            ):
+                self.stager.add(
+                    "stage_bill",
+                    (line, self.customer_code, self.supply_code, number, issued, due, amount, residual),
+                )
+                return NO_ISSUES
         problems = list(self.last_holder_problems)
         bill = self._check_bill(values, problems)
         if problems:
             return [Issue(line, column, value, reason) for column, value, reason in problems]
-        customer_code, _cf, _surname, _name, _service, supply_code, _address = self.holder_values
-        self.stager.add("stage_bill", (line, customer_code, supply_code, *bill))
-        return []
+        self.stager.add("stage_bill", (line, self.customer_code, self.supply_code, *bill))
+        return NO_ISSUES
 
-    def _check_holder(self, line: int, holder: tuple) -> list[tuple[str, str, str]]:
-        customer_code, code, surname, name, service_text, supply_text, address = holder
+    def _check_holder(self, line: int, holder: list[str]) -> list[tuple[str, str, str]]:
+        customer_code, code, surname, name, service_text, supply_text, address = (v.strip() for v in holder)
         problems = []
         decoded = None
         service = None
@@ -116,15 +142,7 @@ class Rows:
         if problems:
             return problems
         surname_clean, name_clean = " ".join(surname.upper().split()), " ".join(name.upper().split())
-        self.holder_values = (
-            customer_code,
-            decoded.code,
-            surname_clean,
-            name_clean,
-            service,
-            supply_code,
-            address,
-        )
+        self.customer_code, self.supply_code = customer_code, supply_code
         keys = (customer_code, decoded.code, surname_clean, name_clean)
         if keys != self.last_keys:
             self.last_keys = keys
@@ -147,7 +165,7 @@ class Rows:
 
     @staticmethod
     def _check_bill(values: list[str], problems: list) -> tuple | None:
-        number, issued_text, due_text, amount_text, residual_text = values[7:12]
+        number, issued_text, due_text, amount_text, residual_text = (v.strip() for v in values[7:12])
         issued = due = amount = residual = None
         try:
             fields.required(number, max_length=40)
@@ -228,8 +246,8 @@ def check(ctx: Context) -> dict[str, dict]:
 
 def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]:
     """The issues of one row, given the keys check() found (second pass over the file)."""
-    customer_code, code, surname, name = values[0], cf.normalize(values[1]), values[2], values[3]
-    number = values[7]
+    customer_code, code, surname, name = values[0].strip(), cf.normalize(values[1]), values[2], values[3]
+    number = values[7].strip()
     issues = []
     if code in found.get("names_in_file", {}):
         issues.append(
@@ -282,7 +300,8 @@ def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]
 
 
 def _first_rows(table: str, key: str) -> str:
-    return f"(SELECT {key}, MIN(line) AS line FROM {table} GROUP BY {key})"
+    """The first staged row of each key (IN over a grouped subquery: one pass on both databases)."""
+    return f"(SELECT MIN(line) FROM {table} GROUP BY {key})"
 
 
 def merge(ctx: Context) -> Counts:
@@ -298,8 +317,8 @@ def merge(ctx: Context) -> Counts:
                 search_text, created_at, updated_at)
             SELECT %(m)s, h.cf, h.surname, h.name, h.sex, h.birth_date, h.place,
                    '', '', '', '', '', '', NULL, h.fold || ' ' || lower(h.cf), %(now)s, %(now)s
-            FROM stage_holder h JOIN {_first_rows("stage_holder", "cf")} f ON f.line = h.line
-            WHERE NOT EXISTS (SELECT 1 FROM registry_person x WHERE x.codice_fiscale = h.cf)
+            FROM stage_holder h
+            WHERE h.line IN {_first_rows("stage_holder", "cf")} AND NOT EXISTS (SELECT 1 FROM registry_person x WHERE x.codice_fiscale = h.cf)
             """,
             p,
         )
@@ -308,35 +327,33 @@ def merge(ctx: Context) -> Counts:
             f"""
             INSERT INTO ledger_customer (utility_id, code, person_id, created_run_id)
             SELECT %(u)s, s.code, x.id, %(r)s
-            FROM stage_customer s JOIN {_first_rows("stage_customer", "code")} f ON f.line = s.line
-            JOIN registry_person x ON x.codice_fiscale = s.cf
-            WHERE NOT EXISTS (SELECT 1 FROM ledger_customer c WHERE c.utility_id = %(u)s AND c.code = s.code)
+            FROM stage_customer s JOIN registry_person x ON x.codice_fiscale = s.cf
+            WHERE s.line IN {_first_rows("stage_customer", "code")} AND NOT EXISTS (SELECT 1 FROM ledger_customer c WHERE c.utility_id = %(u)s AND c.code = s.code)
             """,
             p,
         )
         cursor.execute(
-            """
+            f"""
             INSERT INTO ledger_supplypoint (customer_id, service, code, address, smart_meter)
             SELECT c.id, s.service, s.code, s.address, NULL
-            FROM stage_supply s
-            JOIN (SELECT customer_code, code, MIN(line) AS line FROM stage_supply GROUP BY customer_code, code) f
-                ON f.line = s.line AND f.code = s.code
-            JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
-            WHERE NOT EXISTS (SELECT 1 FROM ledger_supplypoint x WHERE x.customer_id = c.id AND x.code = s.code)
+            FROM stage_supply s JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
+            WHERE s.line IN {_first_rows("stage_supply", "customer_code, code")} AND NOT EXISTS (SELECT 1 FROM ledger_supplypoint x WHERE x.customer_id = c.id AND x.code = s.code)
             """,
             p,
         )
+        older = 0
         cursor.execute("SELECT 1 FROM ledger_bill WHERE utility_id = %(u)s LIMIT 1", p)
         if cursor.fetchone():
             cursor.execute(
                 """
-                SELECT COUNT(*) FROM stage_bill s
-                JOIN ledger_bill b ON b.utility_id = %(u)s AND b.number = s.number
-                WHERE b.as_of > %(d)s
+                SELECT SUM(CASE WHEN b.as_of > %(d)s THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN b.as_of < %(d)s THEN 1 ELSE 0 END)
+                FROM stage_bill s JOIN ledger_bill b ON b.utility_id = %(u)s AND b.number = s.number
                 """,
                 p,
             )
-            counts.superseded = cursor.fetchone()[0]
+            newer, older = (value or 0 for value in cursor.fetchone())
+            counts.superseded = newer
             cursor.execute(
                 """
                 INSERT INTO ledger_billrevision
@@ -370,8 +387,8 @@ def merge(ctx: Context) -> Counts:
             """,
             p,
         )
-        cursor.execute("SELECT COUNT(*) FROM ledger_bill WHERE created_run_id = %(r)s", p)
-        counts.created = cursor.fetchone()[0]
+        # The upsert's row count is inserted + updated rows; updated rows are the older snapshots.
+        counts.created = cursor.rowcount - older
         if ctx.full:
             counts.closed = _close_absent(cursor, p)
     counts.unchanged = ctx.stager.counts["stage_bill"] - counts.created - counts.updated - counts.superseded

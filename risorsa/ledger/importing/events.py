@@ -33,6 +33,7 @@ class Rows:
         self.stager = stager
 
     def __call__(self, line: int, values: list[str]) -> list[Issue]:
+        values = [value.strip() for value in values]
         external_id, customer_code, supply_code, kind, date_text, note = values
         problems = []
         for column, value, limit in (
@@ -94,6 +95,7 @@ def check(ctx: Context) -> dict[str, dict]:
 
 
 def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]:
+    values = [value.strip() for value in values]
     external_id, customer_code, supply_code, *_rest = values
     reasons = [
         ("ids_in_file", "id_evento", external_id, _("id evento ripetuto nel file")),

@@ -28,6 +28,7 @@ def iso_date(text: str) -> str:
     cached = _DATE_CACHE.get(text)
     if cached is not None:
         return cached
+    key, text = text, text.strip()
     if not text:
         raise FieldError(_("valore mancante"))
     match = _DMY.fullmatch(text)
@@ -44,21 +45,33 @@ def iso_date(text: str) -> str:
         raise FieldError(_("data inesistente")) from exc
     if len(_DATE_CACHE) > 20000:
         _DATE_CACHE.clear()
-    _DATE_CACHE[text] = value
+    _DATE_CACHE[key] = value
     return value
+
+
+AMOUNT_CACHE: dict[str, int] = {}
+DATE_CACHE = _DATE_CACHE
 
 
 def cents(text: str) -> int:
     """An amount as integer cents, never rounded."""
-    if not text:
+    cached = AMOUNT_CACHE.get(text)
+    if cached is not None:
+        return cached
+    if not text.strip():
         raise FieldError(_("valore mancante"))
     try:
-        return parse_cents(text)
+        value = parse_cents(text)
     except AmountError as exc:
         raise FieldError(exc.reason) from exc
+    if len(AMOUNT_CACHE) > 100_000:
+        AMOUNT_CACHE.clear()
+    AMOUNT_CACHE[text] = value
+    return value
 
 
 def required(text: str, *, max_length: int) -> str:
+    text = text.strip()
     if not text:
         raise FieldError(_("valore mancante"))
     if len(text) > max_length:

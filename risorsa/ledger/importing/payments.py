@@ -41,6 +41,7 @@ class Rows:
         self.stager = stager
 
     def __call__(self, line: int, values: list[str]) -> list[Issue]:
+        values = [value.strip() for value in values]
         external_id, customer_code, number, paid_text, amount_text, channel, reference = values
         problems = []
         checks = (
@@ -124,6 +125,7 @@ def check(ctx: Context) -> dict[str, dict]:
 
 
 def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]:
+    values = [value.strip() for value in values]
     external_id, customer_code, number, _paid, _amount, _channel, reference = values
     reference = reference.upper()
     reasons = [

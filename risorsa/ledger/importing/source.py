@@ -5,6 +5,7 @@ import csv
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -75,18 +76,24 @@ class Table:
     warnings: list[str] = field(default_factory=list)
 
     def rows(self, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-        """(line number, values of `columns`) for every non-empty row; missing cells are ''."""
+        """(line number, raw values of `columns`) for every non-empty row; missing cells are ''.
+
+        Values are not stripped here: readers strip what they keep, so that the common case
+        (clean cells) costs nothing.
+        """
         positions = [self.index.get(name) for name in columns]
-        width = max((p for p in positions if p is not None), default=0) + 1
+        absent = len(self.index)  # an extra empty cell stands for optional columns the file lacks
+        pick = itemgetter(*[absent if p is None else p for p in positions])
+        width = absent + 1
         with self.source.path.open(encoding=self.source.encoding, errors="replace", newline="") as stream:
             reader = csv.reader(stream, delimiter=self.delimiter)
             next(reader, None)
             for cells in reader:
-                if not cells or not any(cell.strip() for cell in cells):
-                    continue
                 if len(cells) < width:
-                    cells = cells + [""] * (width - len(cells))
-                yield reader.line_num, [cells[p].strip() if p is not None else "" for p in positions]
+                    if not any(cell.strip() for cell in cells):
+                        continue
+                    cells += [""] * (width - len(cells))
+                yield reader.line_num, list(pick(cells))
 
 
 def open_table(source: SourceFile, *, required: tuple[str, ...], optional: tuple[str, ...]) -> Table:
