@@ -20,6 +20,9 @@ run: install
 	@mkdir -p var/static
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py load_demo
+	@# The background worker runs the imports uploaded through the web; it stops with the server.
+	@trap 'kill 0' EXIT INT TERM; \
+	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py db_worker --interval 1 & \
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("risorsa.registry.urls")),
+    path("ledger/", include("risorsa.ledger.urls")),
     path("admin/", admin.site.urls),
 ]

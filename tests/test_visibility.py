@@ -63,7 +63,16 @@ def municipality_writers(status: int = 200):
 
 EVERYONE = statuses(200, anonymous=200)
 MEMBERS = statuses(200)
-SITE_ADMIN_ONLY = statuses(302)  # Django admin: personas are not staff, so they go to its login
+SITE_ADMIN_ONLY = statuses(302)
+# The ledger: the municipality and the utility (its own customers and files); not the partner.
+LEDGER = statuses(
+    404,
+    **{
+        f"{org}__{role}": 200
+        for org in ("comune", "aem")
+        for role in ("responsabile", "operatore", "lettore")
+    },
+)  # Django admin: personas are not staff, so they go to its login
 
 RULES: dict[str, Rule] = {
     "home:dashboard": Rule(MEMBERS),
@@ -89,6 +98,14 @@ RULES: dict[str, Rule] = {
         municipality_writers(302), kwargs={"pk": "household"}, method="post", data={"codice_fiscale": "X"}
     ),
     "registry:isee-create": Rule(municipality_writers(), kwargs={"pk": "household"}),
+    "ledger:import-list": Rule(LEDGER),
+    "ledger:import-create": Rule(statuses(404, aem__responsabile=200, aem__operatore=200, aem__lettore=403)),
+    "ledger:import-detail": Rule(LEDGER, kwargs={"pk": "import_run"}),
+    "ledger:import-issues-csv": Rule(LEDGER, kwargs={"pk": "import_run"}),
+    "ledger:customer-detail": Rule(LEDGER, kwargs={"pk": "customer"}),
+    "ledger:arrears": Rule(LEDGER),
+    "ledger:arrears-export": Rule(LEDGER, kwargs={"fmt": "xlsx"}),
+    "ledger:credits-export": Rule(LEDGER),
     "registry:access-log": Rule(
         statuses(404, comune__responsabile=200, comune__operatore=403, comune__lettore=403)
     ),
@@ -130,10 +147,14 @@ def _url(name: str, route: str, rule: Rule, world: dict) -> str:
 
 
 @pytest.fixture
-def world(personas, municipality):
+def world(personas, municipality, utility):
+    from risorsa.ledger.tests.helpers import import_sample
+
     person = PersonFactory(organization=municipality)
     household = HouseholdFactory(organization=municipality)
-    return {"person": person, "household": household}
+    run = import_sample(utility, "fatture", "fatture_ok.csv")
+    customer = run.utility.customers.order_by("code").first()
+    return {"person": person, "household": household, "import_run": run, "customer": customer}
 
 
 @pytest.mark.parametrize(("name", "route"), ALL_PATTERNS, ids=[name for name, _ in ALL_PATTERNS])

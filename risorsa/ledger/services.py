@@ -3,6 +3,7 @@
 import shutil
 import uuid
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger.importing import engine
-from risorsa.ledger.models import ImportKind, ImportMode, ImportRun
+from risorsa.ledger.models import Credit, CreditKind, ImportKind, ImportMode, ImportRun
 from risorsa.organizations.models import Organization, OrganizationKind
 
 
@@ -66,6 +67,30 @@ def receive_file(
     )
 
 
+def receive_upload(
+    *, utility: Organization, kind: str, mode: str, as_of: date, upload, started_by
+) -> ImportRun:
+    """Record a file uploaded through the web: written to var/imports/ in chunks, never held in memory."""
+    path = imports_dir() / f"{uuid.uuid4().hex}.csv"
+    with path.open("wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    try:
+        return receive_file(
+            utility=utility,
+            kind=kind,
+            mode=mode,
+            as_of=as_of,
+            source=path,
+            file_name=Path(upload.name).name,
+            started_by=started_by,
+            copy=False,
+        )
+    except DomainError:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def run_import(*, run: ImportRun, progress: engine.Progress | None = None) -> ImportRun:
     """Import a received file now, all or nothing (the command line and the background task)."""
     return engine.execute(run, progress=progress)
@@ -76,3 +101,30 @@ def enqueue_import(*, run: ImportRun) -> None:
     from risorsa.ledger.tasks import import_file
 
     transaction.on_commit(lambda: import_file.enqueue(run_id=run.pk))
+
+
+CREDIT_PREFIX = {CreditKind.WORK: "RL", CreditKind.MUNICIPAL: "CM", CreditKind.OTHER: "AL"}
+
+
+@transaction.atomic
+def create_credit(
+    *, customer, kind: str, amount: Decimal, reason: str, created_on: date, by=None, bill=None
+) -> Credit:
+    """A credit of the program for a customer: in transit, with a unique reference (RL-2010-000123)."""
+    if amount <= 0:
+        raise DomainError(_("L'importo di un accredito deve essere positivo."))
+    if bill is not None and bill.customer_id != customer.pk:
+        raise DomainError(_("La fattura non è di questo cliente."))
+    credit = Credit.objects.create(
+        kind=kind,
+        reference=f"TMP-{uuid.uuid4().hex[:20]}",
+        customer=customer,
+        bill=bill,
+        amount=amount,
+        reason=reason,
+        created_on=created_on,
+        created_by=by,
+    )
+    credit.reference = f"{CREDIT_PREFIX[kind]}-{created_on.year}-{credit.pk:06d}"
+    credit.save(update_fields=["reference"])
+    return credit

@@ -11,6 +11,9 @@ def navigation(request):
         return {"nav_items": []}
     items = [("home:dashboard", _("Cruscotto"))]
     items.append(("registry:person-list", _("Persone")))
+    if membership.organization.kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
+        items.append(("ledger:arrears", _("Morosità")))
+        items.append(("ledger:import-list", _("Importazioni")))
     if membership.organization.kind == OrganizationKind.MUNICIPALITY and membership.role == Role.MANAGER:
         items.append(("registry:access-log", _("Registro accessi")))
     current = request.resolver_match.view_name if request.resolver_match else ""

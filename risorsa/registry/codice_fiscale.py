@@ -62,7 +62,7 @@ def validate(value: str) -> str:
     return decode(value).code
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=2048)
 def decode(value: str) -> DecodedCodiceFiscale:
     """Check shape, check character and date; return birth date, sex and birthplace code."""
     code = normalize(value)

@@ -43,7 +43,7 @@ def iso_date(text: str) -> str:
         value = date(year, month, day).isoformat()
     except ValueError as exc:
         raise FieldError(_("data inesistente")) from exc
-    if len(_DATE_CACHE) > 20000:
+    if len(_DATE_CACHE) > 5000:
         _DATE_CACHE.clear()
     _DATE_CACHE[key] = value
     return value
@@ -64,7 +64,7 @@ def cents(text: str) -> int:
         value = parse_cents(text)
     except AmountError as exc:
         raise FieldError(exc.reason) from exc
-    if len(AMOUNT_CACHE) > 100_000:
+    if len(AMOUNT_CACHE) > 20_000:
         AMOUNT_CACHE.clear()
     AMOUNT_CACHE[text] = value
     return value

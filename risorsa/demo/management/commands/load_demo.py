@@ -1,14 +1,19 @@
 """Load the demo set-up: three organizations, nine logins, about 200 people. Idempotent."""
 
+import hashlib
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from risorsa.demo.ledger import EXTRACTION, write_files
 from risorsa.demo.people import demo_people
+from risorsa.ledger import services as ledger
+from risorsa.ledger.models import ImportRun, ImportStatus
 from risorsa.organizations.models import OrganizationKind, Role
 from risorsa.organizations.services import ensure_member, ensure_organization
 from risorsa.registry import services as registry
@@ -50,7 +55,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             members = self._organizations_and_logins()
             created = self._people(members["comune.responsabile"])
-        self.stdout.write(self.style.SUCCESS(f"Dati dimostrativi pronti: {created} persone nuove."))
+        imported = self._utility_files(members["aem.operatore"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Dati dimostrativi pronti: {created} persone nuove, {imported} file del gestore importati."
+            )
+        )
         self.stdout.write("")
         self.stdout.write(f"Accessi dimostrativi (password per tutti: {DEMO_PASSWORD})")
         for username, membership in members.items():
@@ -124,6 +134,30 @@ class Command(BaseCommand):
                     codice_fiscale=person.codice_fiscale,
                 )
         return created
+
+    def _utility_files(self, operator) -> int:
+        """AEM's bills, payments and events for the demo people, through the importer itself."""
+        imported = 0
+        files = write_files(demo_people(), Path(settings.VAR_DIR) / "demo")
+        for kind in ("fatture", "pagamenti", "eventi"):
+            path = files[kind]
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            utility = operator.organization
+            if ImportRun.objects.filter(utility=utility, sha256=digest, status=ImportStatus.DONE).exists():
+                continue
+            run = ledger.receive_file(
+                utility=utility,
+                kind=kind,
+                as_of=EXTRACTION,
+                source=path,
+                file_name=path.name,
+                started_by=operator.user,
+            )
+            run = ledger.run_import(run=run)
+            if run.status != ImportStatus.DONE:
+                raise CommandError(f"{path.name}: {run.failure or run.invalid_rows}")
+            imported += 1
+        return imported
 
     def _isee(self, manager, household, rng) -> None:
         protocol = f"INPS-ISEE-2010-{household.pk:08d}-00"

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.core.money import EuroFormField
+from risorsa.ledger.models import ImportKind, ImportMode, Service
+from risorsa.ledger.selectors import BUCKETS
+from risorsa.registry.forms import DateInput
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("tipo di file"), choices=ImportKind.choices)
+    mode = forms.ChoiceField(
+        label=_("modalità"),
+        choices=ImportMode.choices,
+        initial=ImportMode.INCREMENTAL,
+        help_text=_("Completa: il file elenca tutte le fatture aperte; quelle assenti vengono chiuse."),
+    )
+    as_of = forms.DateField(label=_("data di estrazione"), widget=DateInput())
+    file = forms.FileField(
+        label=_("file CSV"), help_text=_("Separatore «;» o «,», codifica UTF-8 o Windows-1252.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].initial = timezone.localdate()
+
+
+class ArrearsFilterForm(forms.Form):
+    servizio = forms.ChoiceField(
+        label=_("servizio"), required=False, choices=[("", _("tutti")), *Service.choices]
+    )
+    anzianita = forms.ChoiceField(
+        label=_("anzianità"),
+        required=False,
+        choices=[
+            ("", _("tutte")),
+            *[(bucket, _("%(bucket)s giorni") % {"bucket": bucket}) for bucket in BUCKETS],
+        ],
+    )
+    minimo = EuroFormField(label=_("saldo da (€)"), required=False)
+    massimo = EuroFormField(label=_("saldo fino a (€)"), required=False)
+    ordine = forms.ChoiceField(
+        label=_("ordina per"),
+        required=False,
+        choices=[
+            ("saldo", _("saldo, dal più alto")),
+            ("-saldo", _("saldo, dal più basso")),
+            ("scadenza", _("scadenza più vecchia")),
+            ("nome", _("cognome e nome")),
+            ("codice", _("codice cliente")),
+        ],
+    )

@@ -1,0 +1,186 @@
+"""Reads of the ledger, scoped to the member in the query."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from risorsa.core.money import quantize
+from risorsa.ledger.models import Bill, Credit, CreditStatus, Customer, ImportRun, Payment, SupplyPoint
+from risorsa.organizations.models import Membership
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+BUCKETS = ("0-30", "31-90", "91-180", "180+")
+
+
+def import_runs_for(*, membership: Membership | None) -> QuerySet[ImportRun]:
+    """The import history the member may see, newest first."""
+    return ImportRun.objects.visible_to(membership).select_related("utility", "started_by")
+
+
+def get_import_run_for(*, membership: Membership | None, pk: int) -> ImportRun:
+    """One import the member may see; 404 otherwise."""
+    return get_object_or_404(import_runs_for(membership=membership), pk=pk)
+
+
+def bucket_of(due_on: date, as_of: date) -> str:
+    """Aging bucket of a bill by days past due on the date its residual was reported (not yet due: 0)."""
+    days = (as_of - due_on).days
+    if days <= 30:
+        return "0-30"
+    if days <= 90:
+        return "31-90"
+    if days <= 180:
+        return "91-180"
+    return "180+"
+
+
+@dataclass
+class CustomerAccount:
+    customer: Customer
+    open_bills: list[Bill]
+    closed_bills: list[Bill]
+    payments: list[Payment]
+    credits: list[Credit]
+    unpaid: Decimal
+    in_transit: Decimal
+    balance: Decimal
+    aging: dict[str, Decimal]
+
+
+def get_customer_account_for(*, membership: Membership | None, pk: int) -> CustomerAccount:
+    """A customer's page: supply points, bills, payments, credits, balance and aging (fixed queries)."""
+    customer = get_object_or_404(
+        Customer.objects.visible_to(membership)
+        .select_related("person", "utility")
+        .prefetch_related(
+            Prefetch("supply_points", queryset=SupplyPoint.objects.order_by("service", "code")),
+            Prefetch(
+                "bills", queryset=Bill.objects.select_related("supply_point").order_by("-due_on", "-pk")
+            ),
+            Prefetch("payments", queryset=Payment.objects.select_related("bill").order_by("-paid_on", "-pk")),
+            Prefetch("credits", queryset=Credit.objects.order_by("-created_on", "-pk")),
+        ),
+        pk=pk,
+    )
+    bills = list(customer.bills.all())
+    open_bills = [bill for bill in bills if bill.closed_on is None and bill.residual > 0]
+    closed_bills = [bill for bill in bills if bill not in open_bills]
+    credits = list(customer.credits.all())
+    aging = dict.fromkeys(BUCKETS, Decimal("0.00"))
+    for bill in open_bills:
+        aging[bucket_of(bill.due_on, bill.as_of)] += quantize(bill.residual)
+    unpaid = quantize(sum((bill.residual for bill in open_bills), Decimal(0)))
+    in_transit = quantize(
+        sum((credit.amount for credit in credits if credit.status == CreditStatus.IN_TRANSIT), Decimal(0))
+    )
+    return CustomerAccount(
+        customer=customer,
+        open_bills=open_bills,
+        closed_bills=closed_bills,
+        payments=list(customer.payments.all()),
+        credits=credits,
+        unpaid=unpaid,
+        in_transit=in_transit,
+        balance=unpaid - in_transit,
+        aging={bucket: quantize(amount) for bucket, amount in aging.items()},
+    )
+
+
+def _residual_sum(condition: Q) -> Coalesce:
+    return Coalesce(Sum("bills__residual", filter=condition), ZERO)
+
+
+SORTS = {
+    "saldo": ("-balance", "code"),
+    "-saldo": ("balance", "code"),
+    "scadenza": ("oldest_due", "code"),
+    "nome": ("person__surname", "person__name", "code"),
+    "codice": ("code",),
+}
+
+
+def arrears_for(
+    *,
+    membership: Membership | None,
+    service: str = "",
+    bucket: str = "",
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+    sort: str = "saldo",
+) -> QuerySet[Customer]:
+    """Customers with a positive balance (unpaid residuals - credits in transit), with aging buckets.
+
+    Days past due are counted on each bill's extraction date, the day its residual is known.
+    """
+    as_of = F("bills__as_of")
+    open_bill = Q(bills__closed_on__isnull=True, bills__residual__gt=0)
+    if service:
+        open_bill &= Q(bills__supply_point__service=service)
+
+    def before(days: int):
+        return as_of - timedelta(days=days)
+
+    limits = {
+        "0-30": Q(bills__due_on__gte=before(30)),
+        "31-90": Q(bills__due_on__lt=before(30), bills__due_on__gte=before(90)),
+        "91-180": Q(bills__due_on__lt=before(90), bills__due_on__gte=before(180)),
+        "180+": Q(bills__due_on__lt=before(180)),
+    }
+    in_transit = (
+        Credit.objects.filter(customer=OuterRef("pk"), status=CreditStatus.IN_TRANSIT)
+        .values("customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    customers = (
+        Customer.objects.visible_to(membership)
+        .select_related("person", "utility")
+        .annotate(
+            unpaid=_residual_sum(open_bill),
+            aged_0_30=_residual_sum(open_bill & limits["0-30"]),
+            aged_31_90=_residual_sum(open_bill & limits["31-90"]),
+            aged_91_180=_residual_sum(open_bill & limits["91-180"]),
+            aged_180=_residual_sum(open_bill & limits["180+"]),
+            oldest_due=Min("bills__due_on", filter=open_bill),
+            in_transit=Coalesce(
+                Subquery(in_transit, output_field=DecimalField(max_digits=12, decimal_places=2)), ZERO
+            ),
+        )
+        .annotate(balance=F("unpaid") - F("in_transit"))
+        .filter(balance__gt=0)
+    )
+    if bucket in limits:
+        field = {"0-30": "aged_0_30", "31-90": "aged_31_90", "91-180": "aged_91_180", "180+": "aged_180"}[
+            bucket
+        ]
+        customers = customers.filter(**{f"{field}__gt": 0})
+    if minimum is not None:
+        customers = customers.filter(balance__gte=minimum)
+    if maximum is not None:
+        customers = customers.filter(balance__lte=maximum)
+    return customers.order_by(*SORTS.get(sort, SORTS["saldo"]))
+
+
+def credits_in_transit_for(*, membership: Membership | None) -> QuerySet[Credit]:
+    """Credits the utility has not yet reported as applied, for the CSV it applies them from."""
+    customers = Customer.objects.visible_to(membership)
+    return (
+        Credit.objects.filter(status=CreditStatus.IN_TRANSIT, customer__in=customers)
+        .select_related("customer", "bill")
+        .order_by("created_on", "reference")
+    )

@@ -1,0 +1,160 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from risorsa.core.exceptions import DomainError
+from risorsa.ledger import exports, selectors, services
+from risorsa.ledger.forms import ArrearsFilterForm, ImportUploadForm
+from risorsa.organizations.access import WRITERS, membership_required
+from risorsa.organizations.models import OrganizationKind
+from risorsa.registry.services import record_person_read
+
+LEDGER_READERS = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
+UTILITY = (OrganizationKind.UTILITY,)
+
+
+@membership_required(kinds=LEDGER_READERS)
+def import_list(request):
+    runs = selectors.import_runs_for(membership=request.membership)
+    page = Paginator(runs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "ledger/importrun_list.html", {"page": page})
+
+
+@membership_required(kinds=UTILITY, roles=WRITERS)
+@require_http_methods(["GET", "POST"])
+def import_create(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = services.receive_upload(
+                utility=request.membership.organization,
+                kind=form.cleaned_data["kind"],
+                mode=form.cleaned_data["mode"],
+                as_of=form.cleaned_data["as_of"],
+                upload=upload,
+                started_by=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            services.enqueue_import(run=run)
+            messages.info(request, _("File ricevuto: l'importazione è in corso."))
+            return redirect("ledger:import-detail", pk=run.pk)
+    return render(request, "ledger/importrun_form.html", {"form": form})
+
+
+@membership_required(kinds=LEDGER_READERS)
+def import_detail(request, pk):
+    run = selectors.get_import_run_for(membership=request.membership, pk=pk)
+    issues = Paginator(run.issues.all(), 100).get_page(request.GET.get("page"))
+    template = "ledger/importrun_detail.html#status" if request.htmx else "ledger/importrun_detail.html"
+    return render(request, template, {"run": run, "issues": issues})
+
+
+@membership_required(kinds=LEDGER_READERS)
+def import_issues_csv(request, pk):
+    run = selectors.get_import_run_for(membership=request.membership, pk=pk)
+    rows = ((issue.line, issue.column, issue.value, issue.reason) for issue in run.issues.iterator())
+    name = f"righe-non-valide-{Path(run.file_name).stem}.csv"
+    return exports.csv_response(name, [_("riga"), _("colonna"), _("valore"), _("motivo")], rows)
+
+
+@membership_required(kinds=LEDGER_READERS)
+def customer_detail(request, pk):
+    account = selectors.get_customer_account_for(membership=request.membership, pk=pk)
+    record_person_read(membership=request.membership, person=account.customer.person, path=request.path)
+    return render(request, "ledger/customer_detail.html", {"account": account, "customer": account.customer})
+
+
+def _arrears(request):
+    form = ArrearsFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    customers = selectors.arrears_for(
+        membership=request.membership,
+        service=filters.get("servizio") or "",
+        bucket=filters.get("anzianita") or "",
+        minimum=filters.get("minimo"),
+        maximum=filters.get("massimo"),
+        sort=filters.get("ordine") or "saldo",
+    )
+    return form, customers
+
+
+@membership_required(kinds=LEDGER_READERS)
+def arrears_list(request):
+    form, customers = _arrears(request)
+    page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "ledger/arrears_list.html#results" if request.htmx else "ledger/arrears_list.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+ARREARS_HEADER = [
+    "codice_cliente",
+    "gestore",
+    "cognome",
+    "nome",
+    "codice_fiscale",
+    "residuo",
+    "accrediti_in_transito",
+    "saldo",
+    "0-30",
+    "31-90",
+    "91-180",
+    "oltre_180",
+    "scadenza_piu_vecchia",
+]
+
+
+def _arrears_rows(customers):
+    for customer in customers.iterator(chunk_size=2000):
+        yield (
+            customer.code,
+            customer.utility.code,
+            customer.person.surname,
+            customer.person.name,
+            customer.person.codice_fiscale,
+            customer.unpaid,
+            customer.in_transit,
+            customer.balance,
+            customer.aged_0_30,
+            customer.aged_31_90,
+            customer.aged_91_180,
+            customer.aged_180,
+            customer.oldest_due,
+        )
+
+
+@membership_required(kinds=LEDGER_READERS)
+def arrears_export(request, fmt):
+    _form, customers = _arrears(request)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        return exports.xlsx_response(
+            f"morosita-{stamp}.xlsx", _("Morosità"), ARREARS_HEADER, _arrears_rows(customers)
+        )
+    return exports.csv_response(f"morosita-{stamp}.csv", ARREARS_HEADER, _arrears_rows(customers))
+
+
+@membership_required(kinds=LEDGER_READERS)
+def credits_export(request):
+    credits = selectors.credits_in_transit_for(membership=request.membership)
+    rows = (
+        (
+            credit.reference,
+            credit.customer.code,
+            credit.bill.number if credit.bill else "",
+            credit.amount,
+            credit.reason,
+            credit.created_on,
+        )
+        for credit in credits.iterator(chunk_size=2000)
+    )
+    header = ["riferimento", "codice_cliente", "numero_fattura", "importo", "causale", "data"]
+    return exports.csv_response(f"accrediti-in-transito-{timezone.localdate().isoformat()}.csv", header, rows)
