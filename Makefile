@@ -29,7 +29,8 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 e2e: install
-	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+	@mkdir -p var
+	SQLITE_TEST_NAME=var/test-e2e.sqlite3 $(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -140,6 +140,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use an in-memory database unless told otherwise; the browser journeys, where the live
+    # server, the task worker and the test share it from several threads, need a real file.
+    if env_str("SQLITE_TEST_NAME"):
+        DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {

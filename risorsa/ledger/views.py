@@ -45,7 +45,7 @@ def import_create(request):
             form.add_error(None, error.message)
         else:
             services.enqueue_import(run=run)
-            messages.info(request, _("File ricevuto: l'importazione è in corso."))
+            messages.info(request, _("File ricevuto."))
             return redirect("ledger:import-detail", pk=run.pk)
     return render(request, "ledger/importrun_form.html", {"form": form})
 
