@@ -103,7 +103,7 @@ def enqueue_import(*, run: ImportRun) -> None:
     transaction.on_commit(lambda: import_file.enqueue(run_id=run.pk))
 
 
-CREDIT_PREFIX = {CreditKind.WORK: "RL", CreditKind.MUNICIPAL: "CM", CreditKind.OTHER: "AL"}
+CREDIT_PREFIX: dict[str, str] = {CreditKind.WORK: "RL", CreditKind.MUNICIPAL: "CM", CreditKind.OTHER: "AL"}
 
 
 @transaction.atomic

@@ -139,7 +139,7 @@ class Rows:
                 supply_code = fields.supply_point(supply_text, service)
             except fields.FieldError as error:
                 problems.append(("punto_fornitura", supply_text, error.reason))
-        if problems:
+        if problems or decoded is None:
             return problems
         surname_clean, name_clean = " ".join(surname.upper().split()), " ".join(name.upper().split())
         self.customer_code, self.supply_code = customer_code, supply_code
@@ -164,7 +164,7 @@ class Rows:
         return problems
 
     @staticmethod
-    def _check_bill(values: list[str], problems: list) -> tuple | None:
+    def _check_bill(values: list[str], problems: list) -> tuple:
         number, issued_text, due_text, amount_text, residual_text = (v.strip() for v in values[7:12])
         issued = due = amount = residual = None
         try:

@@ -1,0 +1,82 @@
+from datetime import date
+
+import pytest
+
+from risorsa.ledger.models import Bill, BillRevision, ImportStatus
+from risorsa.ledger.tests.helpers import SAMPLES, import_file, import_sample
+from risorsa.registry.tests.factories import PersonFactory
+
+
+@pytest.fixture
+def utility(organizations):
+    return organizations["aem"]
+
+
+def _without(tmp_path, numbers):
+    lines = [
+        line
+        for line in (SAMPLES / "fatture_ok.csv").read_text().splitlines()
+        if line.split(";")[7] not in numbers
+    ]
+    path = tmp_path / "fatture-meno.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_known_codice_fiscale_with_another_name_is_an_error_row(utility, municipality):
+    PersonFactory(
+        organization=municipality, surname="ROSSINI", name="MARIO", codice_fiscale="RSSMRA61C14D150U"
+    )
+    run = import_sample(utility, "fatture", "fatture_ok.csv")
+    assert run.status == ImportStatus.REJECTED
+    messages = {issue.message for issue in run.issues.all()}
+    assert (
+        'riga 2: codice_fiscale "RSSMRA61C14D150U": in anagrafica questo codice fiscale è di ROSSINI MARIO, '
+        "non di ROSSI MARIO"
+    ) in messages
+    assert not Bill.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_full_mode_closes_the_open_bills_the_file_no_longer_lists(utility, tmp_path):
+    import_sample(utility, "fatture", "fatture_ok.csv")
+    run = import_file(
+        utility, "fatture", _without(tmp_path, {"2010/000002"}), as_of=date(2010, 3, 31), mode="completo"
+    )
+    assert (run.status, run.closed) == (ImportStatus.DONE, 1)
+    closed = Bill.objects.get(number="2010/000002")
+    assert (closed.residual, closed.closed_on) == (0, date(2010, 3, 31))
+    assert BillRevision.objects.get(bill=closed).previous_residual == closed.amount
+
+
+@pytest.mark.django_db(transaction=True)
+def test_incremental_mode_leaves_absent_bills_alone(utility, tmp_path):
+    import_sample(utility, "fatture", "fatture_ok.csv")
+    run = import_file(utility, "fatture", _without(tmp_path, {"2010/000002"}), as_of=date(2010, 3, 31))
+    assert run.closed == 0
+    assert Bill.objects.get(number="2010/000002").closed_on is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_older_snapshot_is_skipped_as_superseded(utility):
+    import_sample(utility, "fatture", "fatture_ok.csv", as_of=date(2010, 3, 31))
+    run = import_sample(utility, "fatture", "fatture_ok.csv", as_of=date(2010, 1, 31))
+    assert (run.created, run.updated, run.unchanged, run.superseded) == (0, 0, 0, 45)
+    assert set(Bill.objects.values_list("as_of", flat=True)) == {date(2010, 3, 31)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_windows_1252_and_comma_delimited_files_are_read(utility, tmp_path):
+    text = (SAMPLES / "fatture_ok.csv").read_text().replace("Via Dante 1", "Via Nicolò 1")
+    rows = [line.split(";") for line in text.splitlines()]
+    path = tmp_path / "excel.csv"
+    with path.open("w", encoding="cp1252", newline="") as out:
+        import csv
+
+        csv.writer(out, delimiter=",").writerows(
+            [[cell.upper() if i == 0 else cell for cell in row] for i, row in enumerate(rows)]
+        )
+    run = import_file(utility, "fatture", path)
+    assert (run.status, run.created) == (ImportStatus.DONE, 45)
+    assert Bill.objects.filter(supply_point__address__contains="Nicolò").exists()
