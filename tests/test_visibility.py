@@ -148,12 +148,16 @@ def _url(name: str, route: str, rule: Rule, world: dict) -> str:
 
 @pytest.fixture
 def world(personas, municipality, utility):
-    from risorsa.ledger.tests.helpers import import_sample
+    from risorsa.ledger.models import Customer, ImportRun
 
     person = PersonFactory(organization=municipality)
     household = HouseholdFactory(organization=municipality)
-    run = import_sample(utility, "fatture", "fatture_ok.csv")
-    customer = run.utility.customers.order_by("code").first()
+    run = ImportRun.objects.create(
+        utility=utility, kind="fatture", as_of="2010-02-28", file_name="fatture.csv", file_path="", sha256=""
+    )
+    customer = Customer.objects.create(
+        utility=utility, code="C1", person=PersonFactory(organization=municipality)
+    )
     return {"person": person, "household": household, "import_run": run, "customer": customer}
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from risorsa.core.exceptions import DomainError
+from risorsa.core.money import quantize
 from risorsa.ledger.importing import engine
-from risorsa.ledger.models import Credit, CreditKind, ImportKind, ImportMode, ImportRun
+from risorsa.ledger.models import Credit, CreditKind, CreditStatus, ImportKind, ImportMode, ImportRun
 from risorsa.organizations.models import Organization, OrganizationKind
 
 
@@ -113,8 +115,14 @@ def create_credit(
     """A credit of the program for a customer: in transit, with a unique reference (RL-2010-000123)."""
     if amount <= 0:
         raise DomainError(_("L'importo di un accredito deve essere positivo."))
-    if bill is not None and bill.customer_id != customer.pk:
-        raise DomainError(_("La fattura non è di questo cliente."))
+    if bill is not None:
+        if bill.customer_id != customer.pk:
+            raise DomainError(_("La fattura non è di questo cliente."))
+        pending = Credit.objects.filter(bill=bill, status=CreditStatus.IN_TRANSIT).aggregate(
+            total=Sum("amount")
+        )
+        if amount > bill.residual - quantize(pending["total"]):
+            raise DomainError(_("L'accredito supera quanto resta da pagare della fattura."))
     credit = Credit.objects.create(
         kind=kind,
         reference=f"TMP-{uuid.uuid4().hex[:20]}",

@@ -168,3 +168,32 @@ def test_arrears_and_customer_page_queries_do_not_grow_with_the_data(client_for,
         _queries(client, reverse("ledger:customer-detail", args=[customer.pk])),
     )
     assert many == few
+
+
+@pytest.mark.django_db
+def test_a_credit_never_exceeds_what_its_bill_still_owes(utility):
+    from datetime import date
+
+    from risorsa.core.exceptions import DomainError
+    from risorsa.ledger import services
+
+    import_sample(utility, "fatture", "fatture_ok.csv")
+    bill = Bill.objects.get(number="2010/000002")
+    first = services.create_credit(
+        customer=bill.customer,
+        kind="COMUNE",
+        amount=Decimal("300.00"),
+        reason="quota",
+        created_on=date(2010, 3, 1),
+        bill=bill,
+    )
+    assert first.reference == f"CM-2010-{first.pk:06d}"
+    with pytest.raises(DomainError, match="supera quanto resta da pagare"):
+        services.create_credit(
+            customer=bill.customer,
+            kind="COMUNE",
+            amount=Decimal("83.27"),
+            reason="quota",
+            created_on=date(2010, 3, 1),
+            bill=bill,
+        )
