@@ -33,9 +33,9 @@ class ImportStatus(models.TextChoices):
     FAILED = "errore", _("errore di sistema")
 
 
-class ImportRunQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None) -> "ImportRunQuerySet":
-        """Import history: the utility sees its own imports, the municipality every import."""
+class UtilityScopedQuerySet(models.QuerySet):
+    def visible_to(self, membership: Membership | None):
+        """The municipality sees every utility's rows, a utility its own, the partner none (for now)."""
         if membership is None:
             return self.none()
         if membership.organization.kind == OrganizationKind.MUNICIPALITY:
@@ -86,7 +86,7 @@ class ImportRun(models.Model):
     warnings = models.JSONField(_("avvisi"), default=list, blank=True)
     failure = models.TextField(_("errore di sistema"), blank=True)
 
-    objects = ImportRunQuerySet.as_manager()
+    objects = UtilityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("importazione")
@@ -136,18 +136,6 @@ class ImportIssue(models.Model):
         return _("riga %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
-class CustomerQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None) -> "CustomerQuerySet":
-        """Customers: the municipality sees all, a utility its own, the partner none (for now)."""
-        if membership is None:
-            return self.none()
-        if membership.organization.kind == OrganizationKind.MUNICIPALITY:
-            return self
-        if membership.organization.kind == OrganizationKind.UTILITY:
-            return self.filter(utility=membership.organization)
-        return self.none()
-
-
 class Customer(models.Model):
     """The utility's customer code (codice cliente), held by a person of the registry."""
 
@@ -162,7 +150,7 @@ class Customer(models.Model):
         ImportRun, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
     )
 
-    objects = CustomerQuerySet.as_manager()
+    objects = UtilityScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cliente")

@@ -4,7 +4,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from risorsa.ledger.importing import fields
-from risorsa.ledger.importing.common import Context, Counts, Issue
+from risorsa.ledger.importing.common import Context, Counts, Issue, run_checks
 from risorsa.registry import codice_fiscale as cf
 from risorsa.registry.text import fold
 
@@ -234,14 +234,7 @@ CHECKS = {
 
 def check(ctx: Context) -> dict[str, dict]:
     """Keys of rows that are valid alone but not together or against what is stored."""
-    found = {}
-    with connection.cursor() as cursor:
-        for name, sql in CHECKS.items():
-            cursor.execute(sql, ctx.params)
-            rows = cursor.fetchall()
-            if rows:
-                found[name] = {row[0]: (row[1] if len(row) > 1 else None) for row in rows}
-    return found
+    return run_checks(CHECKS, ctx)
 
 
 def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]:

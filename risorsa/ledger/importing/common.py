@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import connection
+
 from risorsa.ledger.importing.staging import Stager
 
 
@@ -45,3 +47,15 @@ class Counts:
     closed: int = 0
     superseded: int = 0
     people_created: int = 0
+
+
+def run_checks(checks: dict[str, str], ctx: Context) -> dict[str, dict]:
+    """Run each named query; keep those that return rows: {name: {key: detail or None}}."""
+    found = {}
+    with connection.cursor() as cursor:
+        for name, sql in checks.items():
+            cursor.execute(sql, ctx.params)
+            rows = cursor.fetchall()
+            if rows:
+                found[name] = {row[0]: (row[1] if len(row) > 1 else None) for row in rows}
+    return found

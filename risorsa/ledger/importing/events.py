@@ -4,7 +4,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from risorsa.ledger.importing import fields
-from risorsa.ledger.importing.common import Context, Counts, Issue
+from risorsa.ledger.importing.common import Context, Counts, Issue, run_checks
 from risorsa.ledger.models import DunningEventKind, MeterEventKind
 
 COLUMNS = ("id_evento", "codice_cliente", "punto_fornitura", "tipo", "data_evento", "note")
@@ -84,14 +84,8 @@ CHECKS = {
 
 
 def check(ctx: Context) -> dict[str, dict]:
-    found = {}
-    with connection.cursor() as cursor:
-        for name, sql in CHECKS.items():
-            cursor.execute(sql, ctx.params)
-            rows = cursor.fetchall()
-            if rows:
-                found[name] = {row[0]: None for row in rows}
-    return found
+    """Keys of rows that are valid alone but not together or against what is stored."""
+    return run_checks(CHECKS, ctx)
 
 
 def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]:
