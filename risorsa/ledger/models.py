@@ -147,7 +147,7 @@ class Customer(models.Model):
         Person, on_delete=models.PROTECT, related_name="customers", verbose_name=_("intestatario")
     )
     created_run = models.ForeignKey(
-        ImportRun, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+        ImportRun, on_delete=models.PROTECT, null=True, related_name="+", db_index=False, db_constraint=False
     )
 
     objects = UtilityScopedQuerySet.as_manager()
@@ -184,8 +184,12 @@ class SupplyPoint(models.Model):
 class Bill(models.Model):
     """A bill as the utility last reported it; its residual is the unpaid part as of `as_of`."""
 
-    # Indexes kept to what queries use: every index slows the million-row import.
-    utility = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Indexes and foreign-key checks kept to what must hold: each one costs a lookup per row of a
+    # million-row import. `utility` repeats the customer's utility (for the unique bill number) and
+    # the two runs are bookkeeping: their integrity follows from `customer` and from the import.
+    utility = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="bills", verbose_name=_("cliente")
     )
@@ -199,8 +203,12 @@ class Bill(models.Model):
     residual = MoneyField(_("importo residuo"))
     as_of = models.DateField(_("aggiornata al"))
     closed_on = models.DateField(_("chiusa il"), null=True, blank=True)
-    created_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False)
-    changed_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False)
+    created_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    changed_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("fattura")

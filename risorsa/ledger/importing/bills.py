@@ -9,7 +9,7 @@ from risorsa.registry import codice_fiscale as cf
 from risorsa.registry.text import fold
 
 DATES = fields.DATE_CACHE
-AMOUNTS = fields.AMOUNT_CACHE
+quick_cents = fields.quick_cents
 NO_ISSUES: list[Issue] = []
 
 COLUMNS = (
@@ -83,7 +83,7 @@ class Rows:
             # The common case, a clean row: cached dates and amounts, no exception, no message.
             number, issued_text, due_text, amount_text, residual_text = values[7:12]
             issued, due = DATES.get(issued_text), DATES.get(due_text)
-            amount, residual = AMOUNTS.get(amount_text), AMOUNTS.get(residual_text)
+            amount, residual = quick_cents(amount_text), quick_cents(residual_text)
             number = number.strip()
             if (
                 issued is not None

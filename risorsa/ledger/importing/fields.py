@@ -50,6 +50,21 @@ def iso_date(text: str) -> str:
 
 
 AMOUNT_CACHE: dict[str, int] = {}
+_GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def quick_cents(text: str) -> int | None:
+    """The common shapes ('722,39', '1.234,56') in a few string operations; None for anything else."""
+    units, comma, decimals = text.partition(",")
+    if not comma or len(decimals) != 2 or not decimals.isdigit():
+        return None
+    if not units.isdigit():
+        if not _GROUPED.fullmatch(units):
+            return None
+        units = units.replace(".", "")
+    return int(units) * 100 + int(decimals)
+
+
 DATE_CACHE = _DATE_CACHE
 
 
