@@ -3,6 +3,7 @@
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from risorsa.core.money import quantize
 from risorsa.ledger.importing import fields
 from risorsa.ledger.importing.common import Context, Counts, Issue, run_checks
 from risorsa.ledger.models import PaymentChannel
@@ -204,6 +205,7 @@ def merge(ctx: Context) -> Counts:
             """,
             p,
         )
+        _allocate_unassigned(cursor, p)
         cursor.execute(
             """
             UPDATE ledger_credit SET status = 'APPLICATO',
@@ -214,3 +216,35 @@ def merge(ctx: Context) -> Counts:
         )
     counts.unchanged = ctx.stager.counts["stage_payment"] - counts.created
     return counts
+
+
+def _allocate_unassigned(cursor, p) -> None:
+    """A payment without a bill number pays the customer's oldest open bills first (until the
+    utility's next snapshot says how it really applied it). Such payments are few: row by row."""
+    cursor.execute(
+        "SELECT customer_id, paid_on, amount FROM ledger_payment"
+        " WHERE run_id = %(r)s AND bill_id IS NULL ORDER BY customer_id, paid_on, id",
+        p,
+    )
+    for customer_id, paid_on, amount in cursor.fetchall():
+        left = quantize(amount)
+        cursor.execute(
+            "SELECT id, residual, as_of, closed_on FROM ledger_bill WHERE customer_id = %s AND closed_on IS NULL"
+            " AND residual > 0 AND as_of < %s ORDER BY due_on, id",
+            [customer_id, paid_on],
+        )
+        for bill_id, residual, as_of, closed_on in cursor.fetchall():
+            if left <= 0:
+                break
+            residual = quantize(residual)
+            paid = min(left, residual)
+            left -= paid
+            cursor.execute(
+                "INSERT INTO ledger_billrevision (bill_id, run_id, previous_residual, residual, previous_as_of,"
+                " as_of, closed_on) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [bill_id, p["r"], residual, residual - paid, as_of, as_of, closed_on],
+            )
+            cursor.execute(
+                "UPDATE ledger_bill SET residual = %s, changed_run_id = %s WHERE id = %s",
+                [residual - paid, p["r"], bill_id],
+            )

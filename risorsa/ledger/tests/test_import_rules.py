@@ -80,3 +80,28 @@ def test_windows_1252_and_comma_delimited_files_are_read(utility, tmp_path):
     run = import_file(utility, "fatture", path)
     assert (run.status, run.created) == (ImportStatus.DONE, 45)
     assert Bill.objects.filter(supply_point__address__contains="Nicolò").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_without_bill_number_pays_the_oldest_open_bills_first(utility, tmp_path):
+    from decimal import Decimal
+
+    import_sample(utility, "fatture", "fatture_ok.csv")
+    open_bills = list(Bill.objects.filter(customer__code="C100001", residual__gt=0).order_by("due_on"))
+    first, second = open_bills[0], open_bills[1]
+    paid = first.residual + Decimal("10.00")
+    path = tmp_path / "pagamenti.csv"
+    path.write_text(
+        "id_pagamento;codice_cliente;numero_fattura;data_pagamento;importo;canale\n"
+        f"PX1;C100001;;15/03/2010;{str(paid).replace('.', ',')};SPORTELLO\n"
+    )
+    run = import_file(utility, "pagamenti", path)
+    assert run.status == ImportStatus.DONE
+    first.refresh_from_db()
+    second_before = second.residual
+    second.refresh_from_db()
+    assert first.residual == 0
+    assert second.residual == second_before - Decimal("10.00")
+    assert import_file(utility, "pagamenti", path).unchanged == 1
+    second.refresh_from_db()
+    assert second.residual == second_before - Decimal("10.00")

@@ -96,3 +96,18 @@ def test_list_and_search_queries_do_not_grow_with_the_people(client_for, municip
     many = _queries(client, url, params)
     assert many == few
     assert few <= 6
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("D'Angelo  Nicolò", "dangelo nicolo"),
+        ("BERTOLE'", "bertole"),
+        ("BERTOLÈ", "bertole"),
+        ("  Rossi Mario ", "rossi mario"),
+    ],
+)
+def test_fold_ignores_case_accents_apostrophes_and_spacing(text, folded):
+    from risorsa.registry.text import fold
+
+    assert fold(text) == folded
