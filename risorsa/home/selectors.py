@@ -1,8 +1,10 @@
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from risorsa.core.money import quantize
+from risorsa.ledger.models import Bill, ImportRun
 from risorsa.organizations.models import Membership, OrganizationKind
 from risorsa.registry.models import Household, Person, PersonRead
 
@@ -18,4 +20,12 @@ def dashboard_for(*, membership: Membership) -> dict:
             total=Count("pk"), life_support=Count("pk", filter=Q(life_support=True))
         )
         context["recent_reads"] = PersonRead.objects.visible_to(membership).filter(read_at__gte=since).count()
+    if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
+        open_bills = Bill.objects.filter(closed_on__isnull=True, residual__gt=0)
+        if kind == OrganizationKind.UTILITY:
+            open_bills = open_bills.filter(utility_id=membership.organization_id)
+        unpaid = open_bills.aggregate(total=Sum("residual"), customers=Count("customer", distinct=True))
+        context["unpaid_total"] = quantize(unpaid["total"])
+        context["customers_with_unpaid"] = unpaid["customers"]
+        context["last_import"] = ImportRun.objects.visible_to(membership).first()
     return context

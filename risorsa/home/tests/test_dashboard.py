@@ -65,3 +65,15 @@ def test_italian_is_the_default_whatever_the_browser_says(client_for):
         reverse("home:dashboard"), headers={"Accept-Language": "en-US,en"}
     )
     assert 'lang="it"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_municipality_and_utility_see_the_unpaid_total_partner_does_not(client_for, organizations):
+    from risorsa.ledger.tests.helpers import import_sample
+
+    import_sample(organizations["aem"], "fatture", "fatture_ok.csv")
+    for persona in ("comune.operatore", "aem.lettore"):
+        response = client_for(persona).get(reverse("home:dashboard"))
+        assert "7.997,83\u00a0€" in response.content.decode()
+        assert "fatture_ok.csv" in response.content.decode()
+    assert "7.997,83" not in client_for("ponte.operatore").get(reverse("home:dashboard")).content.decode()
