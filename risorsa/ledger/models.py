@@ -194,7 +194,11 @@ class Bill(models.Model):
         Customer, on_delete=models.PROTECT, related_name="bills", verbose_name=_("cliente")
     )
     supply_point = models.ForeignKey(
-        SupplyPoint, on_delete=models.PROTECT, related_name="bills", verbose_name=_("punto di fornitura")
+        SupplyPoint,
+        on_delete=models.PROTECT,
+        related_name="bills",
+        verbose_name=_("punto di fornitura"),
+        db_index=False,  # bills are read by customer; no query starts from a supply point
     )
     number = models.CharField(_("numero fattura"), max_length=40)
     issued_on = models.DateField(_("emessa il"))

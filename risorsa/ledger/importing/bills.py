@@ -360,6 +360,22 @@ def merge(ctx: Context) -> Counts:
                 p,
             )
             counts.updated = cursor.rowcount
+        if older:
+            # Newer snapshot of known bills: take its values (the revisions above kept the old ones).
+            cursor.execute(
+                """
+                UPDATE ledger_bill SET
+                    customer_id = c.id, supply_point_id = sp.id, issued_on = s.issued_on, due_on = s.due_on,
+                    amount = s.amount / 100.0, residual = s.residual / 100.0, as_of = %(d)s, closed_on = NULL,
+                    changed_run_id = %(r)s
+                FROM stage_bill s
+                JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
+                JOIN ledger_supplypoint sp ON sp.customer_id = c.id AND sp.code = s.supply_code
+                WHERE ledger_bill.utility_id = %(u)s AND ledger_bill.number = s.number AND ledger_bill.as_of < %(d)s
+                """,
+                p,
+            )
+        # New bills: a plain insert of what is not there (the utility's lock keeps it that way).
         cursor.execute(
             """
             INSERT INTO ledger_bill (
@@ -370,18 +386,11 @@ def merge(ctx: Context) -> Counts:
             FROM stage_bill s
             JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
             JOIN ledger_supplypoint sp ON sp.customer_id = c.id AND sp.code = s.supply_code
-            WHERE 1 = 1
-            ON CONFLICT (utility_id, number) DO UPDATE SET
-                customer_id = excluded.customer_id, supply_point_id = excluded.supply_point_id,
-                issued_on = excluded.issued_on, due_on = excluded.due_on, amount = excluded.amount,
-                residual = excluded.residual, as_of = excluded.as_of, closed_on = NULL,
-                changed_run_id = excluded.changed_run_id
-            WHERE ledger_bill.as_of < excluded.as_of
+            WHERE NOT EXISTS (SELECT 1 FROM ledger_bill b WHERE b.utility_id = %(u)s AND b.number = s.number)
             """,
             p,
         )
-        # The upsert's row count is inserted + updated rows; updated rows are the older snapshots.
-        counts.created = cursor.rowcount - older
+        counts.created = cursor.rowcount
         if ctx.full:
             counts.closed = _close_absent(cursor, p)
     counts.unchanged = ctx.stager.counts["stage_bill"] - counts.created - counts.updated - counts.superseded
