@@ -11,7 +11,3 @@ class DomainError(Exception):
 
 class PermissionDenied(DomainError):
     """The user's organization or role may not do this."""
-
-
-class IllegalTransition(DomainError):
-    """A workflow was asked to move to a state its pipeline does not allow."""

@@ -50,7 +50,7 @@ def xlsx_response(filename: str, sheet: str, header: Sequence[str], rows: Iterab
     for index, row in enumerate(rows, start=1):
         for column, value in enumerate(row):
             if isinstance(value, Decimal | float):
-                worksheet.write_number(index, column, float(quantize(value)), money)
+                worksheet.write_number(index, column, quantize(value), money)  # Decimal, written exactly
             elif hasattr(value, "strftime"):
                 worksheet.write_datetime(index, column, value, day)
             elif value is None:

@@ -1,8 +1,8 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from risorsa.organizations.models import Membership
-from risorsa.registry.models import Household, Isee, Person, PersonRead, SocialAssessment
+from risorsa.registry.models import BonusThreshold, Household, Isee, Person, PersonRead, SocialAssessment
 from risorsa.registry.text import fold
 
 
@@ -61,10 +61,6 @@ def person_reads_for(
 
 def bonus_threshold_for(*, isee: Isee):
     """The social-bonus threshold in force on the declaration's date, for its household size."""
-    from django.db.models import Q
-
-    from risorsa.registry.models import BonusThreshold
-
     threshold = (
         BonusThreshold.objects.filter(valid_from__lte=isee.issued_on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=isee.issued_on))

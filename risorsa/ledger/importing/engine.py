@@ -167,11 +167,3 @@ def _registry_keeper() -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
-
-
-def rejection_message(run: ImportRun) -> str:
-    if run.failure:
-        return run.failure
-    return _("File rifiutato: %(count)d righe non valide, nessun dato è stato scritto.") % {
-        "count": run.invalid_rows
-    }

@@ -18,14 +18,14 @@ class FieldError(ValueError):
         self.reason = reason
 
 
-_DATE_CACHE: dict[str, str] = {}
+DATE_CACHE: dict[str, str] = {}
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def iso_date(text: str) -> str:
     """'31/12/2010', '1/2/2010' or '2010-12-31' -> '2010-12-31'."""
-    cached = _DATE_CACHE.get(text)
+    cached = DATE_CACHE.get(text)
     if cached is not None:
         return cached
     key, text = text, text.strip()
@@ -43,9 +43,9 @@ def iso_date(text: str) -> str:
         value = date(year, month, day).isoformat()
     except ValueError as exc:
         raise FieldError(_("data inesistente")) from exc
-    if len(_DATE_CACHE) > 5000:
-        _DATE_CACHE.clear()
-    _DATE_CACHE[key] = value
+    if len(DATE_CACHE) > 5000:
+        DATE_CACHE.clear()
+    DATE_CACHE[key] = value
     return value
 
 
@@ -63,9 +63,6 @@ def quick_cents(text: str) -> int | None:
             return None
         units = units.replace(".", "")
     return int(units) * 100 + int(decimals)
-
-
-DATE_CACHE = _DATE_CACHE
 
 
 def cents(text: str) -> int:

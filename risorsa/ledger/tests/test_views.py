@@ -139,7 +139,13 @@ def test_arrears_list_filters_sorts_and_exports(client_for, utility):
     assert "C100002;" in csv and "2284,93" in csv
     xlsx = client.get(reverse("ledger:arrears-export", args=["xlsx"]))
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert b"".join(xlsx.streaming_content)[:2] == b"PK"
+    content = b"".join(xlsx.streaming_content)
+    assert content[:2] == b"PK"
+    import io
+    import zipfile
+
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    assert b"<v>2284.93</v>" in sheet  # the amount, exactly
 
 
 def _queries(client, url):
