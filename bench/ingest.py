@@ -106,17 +106,29 @@ def child_import(url: str, path: str) -> dict:
     return {"seconds": seconds, "status": run.status, "counts": counts, "issues": issues, "bills": bills}
 
 
-def child_floor(url: str, path: str) -> dict:
+def child_floor(url: str, path: str, keyed: str = "") -> dict:
+    """The raw floor; with `keyed`, the same rows into a table with the keys a bill table needs.
+
+    The keyed variant is a diagnostic, not the target: a surrogate primary key, the bill
+    number unique, an index on the customer. It shows what the database alone spends on
+    those keys, before any logic, so that the importer's own overhead can be read apart.
+    """
     _django(url)
     from django.db import connection
 
+    postgres = connection.vendor == "postgresql"
     columns = "a text, b text, c text, d text, e text, f text, g text, h text"
+    target = f"{columns}, i date, j date, k numeric(12,2), l numeric(12,2)"
+    if keyed:
+        serial = "id bigserial PRIMARY KEY" if postgres else "id integer PRIMARY KEY AUTOINCREMENT"
+        target = f"{serial}, {target}, UNIQUE (h)"
+    names = "a, b, c, d, e, f, g, h, i, j, k, l"
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS floor_target")
-        cursor.execute(
-            f"CREATE TABLE floor_target ({columns}, i date, j date, k numeric(12,2), l numeric(12,2))"
-        )
-    if connection.vendor == "postgresql":
+        cursor.execute(f"CREATE TABLE floor_target ({target})")
+        if keyed:
+            cursor.execute("CREATE INDEX floor_target_a ON floor_target (a)")
+    if postgres:
         raw = connection.connection
         with raw.cursor() as cursor:
             started = time.perf_counter()
@@ -127,7 +139,7 @@ def child_floor(url: str, path: str) -> dict:
                     while chunk := stream.read(1 << 20):
                         copy.write(chunk)
             cursor.execute(
-                "INSERT INTO floor_target SELECT a, b, c, d, e, f, g, h, to_date(i, 'DD/MM/YYYY'),"
+                f"INSERT INTO floor_target ({names}) SELECT a, b, c, d, e, f, g, h, to_date(i, 'DD/MM/YYYY'),"
                 " to_date(j, 'DD/MM/YYYY'), replace(replace(k, '.', ''), ',', '.')::numeric(12,2),"
                 " replace(replace(l, '.', ''), ',', '.')::numeric(12,2) FROM floor_stage"
             )
@@ -149,7 +161,9 @@ def child_floor(url: str, path: str) -> dict:
         raw = connection.connection
         started = time.perf_counter()
         raw.execute("BEGIN")
-        raw.executemany("INSERT INTO floor_target VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        raw.executemany(
+            f"INSERT INTO floor_target ({names}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
         raw.execute("COMMIT")
         seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
@@ -193,6 +207,7 @@ def main() -> int:
     )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--small", type=int, default=100_000, help="rows of the memory comparison run")
+    parser.add_argument("--floors", action="store_true", help="measure the two floors only")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -201,12 +216,21 @@ def main() -> int:
     url = bench_database_url()
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     big = synthetic(options.rows)
+    if options.floors:
+        run_child("reset", url)
+        floor = run_child("floor", url, str(big))
+        keyed = run_child("floor", url, str(big), "keyed")
+        print(
+            f"{engine}, {options.rows:,} rows: floor {floor['seconds']:.2f} s, keyed floor {keyed['seconds']:.2f} s"
+        )
+        return 0
     small = synthetic(options.small)
     invalid_line = options.rows - 10
     broken = synthetic(options.rows, invalid_line=invalid_line)
 
     run_child("reset", url)
     floor = run_child("floor", url, str(big))
+    keyed = run_child("floor", url, str(big), "keyed")
     first = run_child("import", url, str(big))
     again = run_child("import", url, str(big))
     run_child("reset", url)
@@ -241,6 +265,10 @@ def main() -> int:
     )
     print(f"  importer {options.small:,} rows: peak {smaller['peak_mb']:.0f} MB")
     print(f"  ratio importer / floor: {ratio:.2f}")
+    print(
+        f"  diagnostic: the floor into a table with a bill table's keys (primary key, unique number,"
+        f" customer index) {keyed['seconds']:.2f} s, {keyed['seconds'] / floor['seconds']:.2f}x the floor"
+    )
     for label, ok in checks.items():
         print(f"  [{'ok' if ok else 'NO'}] {label}")
     results = WORK / f"ingest-{engine.lower()}.json"
@@ -249,6 +277,7 @@ def main() -> int:
             {
                 "rows": options.rows,
                 "floor": floor,
+                "keyed_floor": keyed,
                 "first": first,
                 "again": again,
                 "small": smaller,
