@@ -1,6 +1,7 @@
 """Risorsa settings: one file, every value read from the environment (see .env.example)."""
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -86,6 +87,8 @@ INSTALLED_APPS = [
     "risorsa.organizations",
     "risorsa.registry",
     "risorsa.ledger",
+    "risorsa.coordination",
+    "risorsa.protection",
     "risorsa.home",
     "risorsa.demo",
 ]
@@ -120,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "risorsa.organizations.context_processors.navigation",
+                "risorsa.protection.context_processors.incidents",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -228,6 +232,24 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 PAGE_SIZE = env_int("RISORSA_PAGE_SIZE", 25)
+
+
+def env_day(name: str, default: str) -> tuple[int, int]:
+    """A day of the year as DD/MM (e.g. 13/11), returned as (month, day)."""
+    raw = os.environ.get(name, default)
+    try:
+        day, month = (int(part) for part in raw.split("/"))
+        date(2000, month, day)  # a leap year: 29/02 is a day of the year
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a day as DD/MM, not {raw!r}") from exc
+    return month, day
+
+
+# The protected list's soft size: the municipality sees how many are active against it.
+PROTECTION_SOFT_CAP = env_int("PROTECTION_SOFT_CAP", 130)
+
+# The territory's patron saint, a local holiday for working-day deadlines (Cremona: Sant'Omobono).
+PATRON_SAINT_DAY = env_day("PATRON_SAINT_DAY", "13/11")
 
 LOGGING = {
     "version": 1,

@@ -7,5 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("risorsa.registry.urls")),
     path("ledger/", include("risorsa.ledger.urls")),
+    path("coordination/", include("risorsa.coordination.urls")),
+    path("protection/", include("risorsa.protection.urls")),
     path("admin/", admin.site.urls),
 ]

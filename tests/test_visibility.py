@@ -74,6 +74,8 @@ LEDGER = statuses(
     },
 )  # Django admin: personas are not staff, so they go to its login
 
+UTILITY_ONLY = statuses(404, aem__responsabile=200, aem__operatore=200, aem__lettore=200)
+
 RULES: dict[str, Rule] = {
     "home:dashboard": Rule(MEMBERS),
     "login": Rule(EVERYONE),
@@ -106,6 +108,29 @@ RULES: dict[str, Rule] = {
     "ledger:arrears": Rule(LEDGER),
     "ledger:arrears-export": Rule(LEDGER, kwargs={"fmt": "xlsx"}),
     "ledger:credits-export": Rule(LEDGER),
+    "coordination:todo": Rule(MEMBERS),
+    "coordination:sla-list": Rule(MEMBERS),
+    "coordination:sla-update": Rule(
+        statuses(404, comune__responsabile=302, comune__operatore=403, comune__lettore=403),
+        kwargs={"pk": "sla_rule"},
+        method="post",
+        data={"working_days": "4"},
+    ),
+    "protection:list": Rule(municipality()),
+    "protection:create": Rule(municipality_writers(), kwargs={"customer_pk": "customer"}),
+    "protection:detail": Rule(municipality(), kwargs={"pk": "protection"}),
+    "protection:action": Rule(
+        municipality_writers(302),
+        kwargs={"pk": "protection", "action": "contact"},
+        method="post",
+        data={"contact-contacted_on": "01/02/2010", "contact-channel": "telefono", "contact-outcome": "ok"},
+    ),
+    "protection:utility-list": Rule(UTILITY_ONLY),
+    "protection:utility-export": Rule(UTILITY_ONLY),
+    "protection:incident-list": Rule(LEDGER),
+    "protection:incident-detail": Rule(LEDGER, kwargs={"pk": "incident"}),
+    "protection:evaluation-queue": Rule(municipality()),
+    "protection:evaluation-done": Rule(municipality_writers(302), kwargs={"pk": "deadline"}, method="post"),
     "registry:access-log": Rule(
         statuses(404, comune__responsabile=200, comune__operatore=403, comune__lettore=403)
     ),
@@ -148,7 +173,10 @@ def _url(name: str, route: str, rule: Rule, world: dict) -> str:
 
 @pytest.fixture
 def world(personas, municipality, utility):
-    from risorsa.ledger.models import Customer, ImportRun
+    from risorsa.coordination.models import SlaRule, Step
+    from risorsa.coordination.services import open_deadline
+    from risorsa.ledger.models import Customer, ImportRun, MeterEvent, SupplyPoint
+    from risorsa.protection.models import Incident, Protection
 
     person = PersonFactory(organization=municipality)
     household = HouseholdFactory(organization=municipality)
@@ -158,7 +186,33 @@ def world(personas, municipality, utility):
     customer = Customer.objects.create(
         utility=utility, code="C1", person=PersonFactory(organization=municipality)
     )
-    return {"person": person, "household": household, "import_run": run, "customer": customer}
+    supply = SupplyPoint.objects.create(customer=customer, service="ENERGIA", code="IT001E00000001")
+    protection = Protection.objects.create(
+        customer=customer, reason="fragile", created_by=personas["comune.operatore"].user
+    )
+    cut = MeterEvent.objects.create(
+        utility=utility,
+        external_id="E1",
+        customer=customer,
+        supply_point=supply,
+        kind="SOSPENSIONE",
+        occurred_on="2010-02-01",
+        run=run,
+    )
+    incident = Incident.objects.create(
+        customer=customer, supply_point=supply, kind="tutelato", suspension=cut, opened_on="2010-02-01"
+    )
+    deadline = open_deadline(step=Step.EVALUATE_REDUCTION, subject=customer, owner=municipality)
+    return {
+        "person": person,
+        "household": household,
+        "import_run": run,
+        "customer": customer,
+        "protection": protection,
+        "incident": incident,
+        "deadline": deadline,
+        "sla_rule": SlaRule.objects.get(step=Step.EVALUATE_REDUCTION),
+    }
 
 
 @pytest.mark.parametrize(("name", "route"), ALL_PATTERNS, ids=[name for name, _ in ALL_PATTERNS])

@@ -3,9 +3,12 @@ from datetime import timedelta
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from risorsa.coordination.models import Deadline
 from risorsa.core.money import quantize
 from risorsa.ledger.models import Bill, ImportRun
 from risorsa.organizations.models import Membership, OrganizationKind
+from risorsa.protection.models import Protection, ProtectionStatus
+from risorsa.protection.selectors import outcomes_for
 from risorsa.registry.models import Household, Person, PersonRead
 
 
@@ -13,13 +16,25 @@ def dashboard_for(*, membership: Membership) -> dict:
     """What the home page shows to this member's organization kind (a fixed number of queries)."""
     kind = membership.organization.kind
     people = Person.objects.visible_to(membership)
-    context = {"kind": kind, "people_count": people.count()}
+    today = timezone.localdate()
+    context = {
+        "kind": kind,
+        "people_count": people.count(),
+        "todo": Deadline.objects.open()
+        .filter(owner_id=membership.organization_id, opened_on__lte=today)
+        .aggregate(total=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))),
+    }
     if kind == OrganizationKind.MUNICIPALITY:
         since = timezone.now() - timedelta(days=30)
         context["households"] = Household.objects.visible_to(membership).aggregate(
             total=Count("pk"), life_support=Count("pk", filter=Q(life_support=True))
         )
         context["recent_reads"] = PersonRead.objects.visible_to(membership).filter(read_at__gte=since).count()
+        context["protection"] = outcomes_for(membership=membership)
+    if kind == OrganizationKind.UTILITY:
+        context["protected_count"] = (
+            Protection.objects.visible_to(membership).filter(status=ProtectionStatus.ACTIVE).count()
+        )
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
         open_bills = Bill.objects.filter(closed_on__isnull=True, residual__gt=0)
         if kind == OrganizationKind.UTILITY:

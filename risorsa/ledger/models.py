@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import MoneyField
@@ -159,6 +160,9 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("ledger:customer-detail", args=[self.pk])
 
 
 class SupplyPoint(models.Model):

@@ -16,6 +16,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -23,8 +24,41 @@ from risorsa.core.money import quantize
 from risorsa.ledger.models import Bill, Credit, CreditStatus, Customer, ImportRun, Payment, SupplyPoint
 from risorsa.organizations.models import Membership
 
-ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
 BUCKETS = ("0-30", "31-90", "91-180", "180+")
+
+
+def balance_of(customer: str = "pk") -> CombinedExpression:
+    """A customer's balance as a subquery expression: unpaid residuals - credits in transit.
+
+    `customer` names the field that holds the customer's id in the outer query.
+    """
+    unpaid = (
+        Bill.objects.filter(customer=OuterRef(customer), closed_on__isnull=True, residual__gt=0)
+        .values("customer")
+        .annotate(total=Sum("residual"))
+        .values("total")
+    )
+    in_transit = (
+        Credit.objects.filter(customer=OuterRef(customer), status=CreditStatus.IN_TRANSIT)
+        .values("customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(unpaid, output_field=MONEY), ZERO) - Coalesce(
+        Subquery(in_transit, output_field=MONEY), ZERO
+    )
+
+
+def balance_for(*, customer: Customer) -> Decimal:
+    """One customer's balance now (the same rule as the customer page)."""
+    value = (
+        Customer.objects.filter(pk=customer.pk)
+        .annotate(balance=balance_of())
+        .values_list("balance", flat=True)
+    )
+    return quantize(value.get())
 
 
 def import_runs_for(*, membership: Membership | None) -> QuerySet[ImportRun]:

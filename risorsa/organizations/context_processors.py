@@ -9,12 +9,18 @@ def navigation(request):
     membership = getattr(request, "membership", None)
     if not membership:
         return {"nav_items": []}
-    items = [("home:dashboard", _("Cruscotto"))]
+    kind = membership.organization.kind
+    items = [("home:dashboard", _("Cruscotto")), ("coordination:todo", _("Da fare"))]
     items.append(("registry:person-list", _("Persone")))
-    if membership.organization.kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
+    if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
         items.append(("ledger:arrears", _("Morosità")))
+    if kind == OrganizationKind.MUNICIPALITY:
+        items.append(("protection:list", _("Tutele")))
+    if kind == OrganizationKind.UTILITY:
+        items.append(("protection:utility-list", _("Clienti tutelati")))
+    if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
         items.append(("ledger:import-list", _("Importazioni")))
-    if membership.organization.kind == OrganizationKind.MUNICIPALITY and membership.role == Role.MANAGER:
+    if kind == OrganizationKind.MUNICIPALITY and membership.role == Role.MANAGER:
         items.append(("registry:access-log", _("Registro accessi")))
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {

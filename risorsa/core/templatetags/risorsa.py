@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import forms, template
+from django.utils.formats import number_format
 
 from risorsa.core.money import format_euro
 
@@ -9,6 +12,14 @@ register = template.Library()
 def euro(value):
     """Render an amount Italian style: {{ amount|euro }} -> 1.234,56 €."""
     return format_euro(value)
+
+
+@register.filter
+def percent(value):
+    """A share as a percentage with one decimal, in the active language's format: 0.623 -> 62,3%."""
+    if value is None:
+        return ""
+    return f"{number_format(Decimal(value) * 100, decimal_pos=1)}%"
 
 
 @register.simple_tag(takes_context=True)

@@ -9,10 +9,10 @@ from risorsa.registry.tests.factories import HouseholdFactory, PersonFactory
     [
         (
             "comune.responsabile",
-            ["Anagrafica", "Tutele attive", "Registro accessi", "elenco degli intoccabili"],
+            ["Anagrafica", "Tutele attive", "Registro accessi", "Apri l'elenco delle tutele"],
         ),
         ("comune.operatore", ["Anagrafica", "Da fare"]),
-        ("aem.operatore", ["Clienti seguiti", "Elenco tutele", "dopo il primo import delle fatture"]),
+        ("aem.operatore", ["Clienti seguiti", "Elenco tutele", "da consultare prima di ogni sospensione"]),
         ("ponte.operatore", ["Persone segnalate", "Percorsi in corso", "vi segnalano per Risorsa Lavoro"]),
     ],
 )

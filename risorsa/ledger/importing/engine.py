@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from risorsa.ledger.importing import bills, events, payments
+from risorsa.ledger.importing import bills, events, payments, reactions
 from risorsa.ledger.importing.common import Context, Issue
 from risorsa.ledger.importing.source import FileRejected, inspect, open_table
 from risorsa.ledger.importing.staging import Stager
@@ -142,6 +142,7 @@ def _merge(run: ImportRun, spec: ModuleType, context: Context) -> dict:
         counts = spec.merge(context)
         for name, value in vars(counts).items():
             setattr(run, name, value)
+        reactions.react(run)
         _finish(run, ImportStatus.DONE)
     return {}
 

@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.organizations.models import Membership, Organization, OrganizationKind
+from risorsa.registry.models import Person
+
+
+class Step(models.TextChoices):
+    """The steps that wait on an organization; each has a row in the SLA table."""
+
+    EVALUATE_REDUCTION = "valutare_riduzione", _("Valutare un cliente con la fornitura ridotta")
+    CONTACT_AFTER_REDUCTION = "contatto_riduzione", _("Contattare il nucleo dopo una riduzione")
+    PROTECTION_REVIEW = "revisione_tutela", _("Rivedere la tutela")
+    INCIDENT = "incidente", _("Riattivare una fornitura sospesa per errore")
+
+
+class SlaRule(models.Model):
+    """How many working days an organization kind has for a step (the SLA table)."""
+
+    step = models.CharField(_("passaggio"), max_length=40, choices=Step.choices, unique=True)
+    owner_kind = models.CharField(_("in carico a"), max_length=10, choices=OrganizationKind.choices)
+    working_days = models.PositiveSmallIntegerField(_("giorni lavorativi"))
+    updated_at = models.DateTimeField(_("modificato il"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("modificato da"),
+    )
+
+    class Meta:
+        verbose_name = _("tempo massimo (SLA)")
+        verbose_name_plural = _("tempi massimi (SLA)")
+        ordering = ["step"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(working_days__gte=0, working_days__lte=250), name="sla_days_in_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.working_days}"
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def visible_to(self, membership: Membership | None):
+        """The municipality sees every deadline; the other organizations those that wait on them."""
+        if membership is None:
+            return self.none()
+        if membership.organization.kind == OrganizationKind.MUNICIPALITY:
+            return self
+        return self.filter(owner_id=membership.organization_id)
+
+    def open(self):
+        return self.filter(met_on__isnull=True)
+
+
+class Deadline(models.Model):
+    """A step that waits on one organization, due on a working day, until it is met."""
+
+    step = models.CharField(_("passaggio"), max_length=40, choices=Step.choices)
+    owner = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("in carico a")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        verbose_name=_("persona"),
+    )
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    opened_on = models.DateField(_("aperta il"))
+    due_on = models.DateField(_("scadenza"))
+    met_on = models.DateField(_("svolta il"), null=True, blank=True)
+    created_at = models.DateTimeField(_("creata il"), default=timezone.now)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scadenza")
+        verbose_name_plural = _("scadenze")
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
+            models.Index(fields=["owner", "due_on"], condition=Q(met_on__isnull=True), name="deadline_open"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "subject_type", "subject_id"],
+                condition=Q(met_on__isnull=True),
+                name="one_open_deadline_per_step_and_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("opened_on")), name="deadline_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} ({self.due_on:%d/%m/%Y})"
+
+    def days_late(self, today) -> int:
+        """Calendar days past the due date (0 when not late)."""
+        end = self.met_on or today
+        return max(0, (end - self.due_on).days)

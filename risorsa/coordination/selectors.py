@@ -1,0 +1,28 @@
+"""Reads of the coordination core, scoped to the member in the query."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from risorsa.coordination.models import Deadline, SlaRule
+from risorsa.organizations.models import Membership
+
+
+def todo_for(*, membership: Membership | None, everyone: bool = False) -> QuerySet[Deadline]:
+    """What waits on the member's organization (or, for the municipality, on anyone), overdue first."""
+    deadlines = Deadline.objects.visible_to(membership).open()
+    if membership is not None and not everyone:
+        deadlines = deadlines.filter(owner_id=membership.organization_id)
+    return (
+        deadlines.select_related("owner", "person", "subject_type")
+        .prefetch_related("subject")
+        .order_by("due_on", "pk")
+    )
+
+
+def sla_rules() -> QuerySet[SlaRule]:
+    """The SLA table (the same for every organization: it is the territory's agreement)."""
+    return SlaRule.objects.select_related("updated_by").order_by("step")
+
+
+def get_sla_rule(*, pk: int) -> SlaRule:
+    return get_object_or_404(SlaRule, pk=pk)

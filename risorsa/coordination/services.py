@@ -1,0 +1,73 @@
+"""Writes of the coordination core: deadlines opened and met, the SLA table edited."""
+
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from risorsa.coordination.models import Deadline, SlaRule
+from risorsa.core.calendar import add_working_days
+from risorsa.core.exceptions import DomainError
+from risorsa.organizations.models import Organization
+from risorsa.registry.models import Person
+
+
+def open_deadline(
+    *,
+    step: str,
+    subject: models.Model,
+    owner: Organization,
+    person: Person | None = None,
+    opened_on: date | None = None,
+    due_on: date | None = None,
+) -> Deadline:
+    """Open the step's deadline for `subject`, due after the SLA's working days; at most one stays open."""
+    subject_type = ContentType.objects.get_for_model(subject)
+    opened_on = opened_on or timezone.localdate()
+    if due_on is None:
+        rule = SlaRule.objects.get(step=step)
+        due_on = add_working_days(opened_on, rule.working_days)
+    with transaction.atomic():
+        existing = (
+            Deadline.objects.open()
+            .select_for_update()
+            .filter(step=step, subject_type=subject_type, subject_id=subject.pk)
+            .first()
+        )
+        if existing:
+            return existing
+        return Deadline.objects.create(
+            step=step,
+            subject_type=subject_type,
+            subject_id=subject.pk,
+            owner=owner,
+            person=person,
+            opened_on=opened_on,
+            due_on=max(due_on, opened_on),
+        )
+
+
+def meet_deadlines(*, subject: models.Model, steps: list[str], on: date | None = None) -> int:
+    """Mark the open deadlines of these steps for `subject` as met; how many there were."""
+    return (
+        Deadline.objects.open()
+        .filter(
+            step__in=steps,
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+        )
+        .update(met_on=on or timezone.localdate())
+    )
+
+
+def update_sla_rule(*, rule: SlaRule, working_days: int, by) -> SlaRule:
+    """Change a step's working days; open deadlines keep the due date they were given."""
+    if not 0 <= working_days <= 250:
+        raise DomainError(_("I giorni lavorativi devono essere tra 0 e 250."))
+    rule.working_days = working_days
+    rule.updated_by = by
+    rule.full_clean()
+    rule.save()
+    return rule

@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from risorsa.coordination import selectors, services
+from risorsa.coordination.forms import SlaRuleForm
+from risorsa.core.exceptions import DomainError
+from risorsa.organizations.access import MANAGERS, membership_required
+from risorsa.organizations.models import OrganizationKind
+
+
+@membership_required
+def todo_list(request):
+    everyone = request.membership.is_municipality and request.GET.get("tutte") == "1"
+    deadlines = selectors.todo_for(membership=request.membership, everyone=everyone)
+    today = timezone.localdate()
+    return render(
+        request,
+        "coordination/deadline_list.html",
+        {"deadlines": deadlines, "today": today, "everyone": everyone},
+    )
+
+
+@membership_required
+def sla_list(request):
+    rules = selectors.sla_rules()
+    return render(request, "coordination/slarule_list.html", {"rules": rules})
+
+
+@membership_required(kinds=(OrganizationKind.MUNICIPALITY,), roles=MANAGERS)
+@require_POST
+def sla_update(request, pk):
+    rule = selectors.get_sla_rule(pk=pk)
+    form = SlaRuleForm(request.POST, instance=rule)
+    if form.is_valid():
+        try:
+            rule = services.update_sla_rule(
+                rule=rule, working_days=form.cleaned_data["working_days"], by=request.user
+            )
+        except DomainError as error:
+            form.add_error("working_days", error.message)
+        else:
+            if not request.htmx:
+                messages.success(
+                    request, _("Tempo aggiornato: %(rule)s.") % {"rule": rule.get_step_display()}
+                )
+                return redirect("coordination:sla-list")
+    if not request.htmx and form.errors:
+        messages.error(request, " ".join(form.errors.get("working_days", [])))
+        return redirect("coordination:sla-list")
+    return render(request, "coordination/slarule_list.html#row", {"rule": rule, "form": form})

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProtectionConfig(AppConfig):
+    name = "risorsa.protection"
+    label = "protection"
+    verbose_name = _("Tutela")
+
+    def ready(self):
+        from risorsa.ledger.importing.reactions import register_reaction
+        from risorsa.protection.services import react_to_meter_events
+
+        register_reaction(react_to_meter_events)

@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from risorsa.coordination.models import Step
+from risorsa.coordination.services import meet_deadlines
+from risorsa.core.exceptions import DomainError
+from risorsa.ledger import exports
+from risorsa.ledger.models import Customer
+from risorsa.organizations.access import WRITERS, membership_required
+from risorsa.organizations.models import OrganizationKind
+from risorsa.protection import selectors, services
+from risorsa.protection.forms import (
+    ActivateForm,
+    ContactForm,
+    EndForm,
+    ProposeForm,
+    ProtectionFilterForm,
+    ReviewForm,
+    SuspendForm,
+)
+from risorsa.protection.models import ProtectionStatus
+
+MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
+UTILITY = (OrganizationKind.UTILITY,)
+BOTH = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
+
+
+@membership_required(kinds=MUNICIPALITY)
+def protection_list(request):
+    form = ProtectionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    protections = selectors.protections_for(
+        membership=request.membership,
+        status=filters.get("stato") or "",
+        review_due=bool(filters.get("revisione")),
+        recent_events=bool(filters.get("eventi")),
+    )
+    page = Paginator(protections, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    outcomes = selectors.outcomes_for(membership=request.membership)
+    template = (
+        "protection/protection_list.html#results" if request.htmx else "protection/protection_list.html"
+    )
+    return render(request, template, {"form": form, "page": page, "outcomes": outcomes})
+
+
+@membership_required(kinds=MUNICIPALITY, roles=WRITERS)
+@require_http_methods(["GET", "POST"])
+def protection_create(request, customer_pk):
+    customer = get_object_or_404(
+        Customer.objects.visible_to(request.membership).select_related("person", "utility"), pk=customer_pk
+    )
+    form = ProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            protection = services.propose_protection(
+                customer=customer, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Tutela proposta."))
+            return redirect(protection)
+    return render(request, "protection/protection_form.html", {"form": form, "customer": customer})
+
+
+ACTIONS = {
+    # action: (form, service call, message)
+    "activate": (
+        ActivateForm,
+        lambda p, user, data: services.activate_protection(
+            protection=p, by=user, review_on=data["review_on"], why=data["why"]
+        ),
+        _("Tutela attiva."),
+    ),
+    "suspend": (
+        SuspendForm,
+        lambda p, user, data: services.suspend_protection(protection=p, by=user, why=data["why"]),
+        _("Tutela sospesa."),
+    ),
+    "end": (
+        EndForm,
+        lambda p, user, data: services.end_protection(
+            protection=p, by=user, reason=data["reason"], note=data["note"]
+        ),
+        _("Tutela cessata."),
+    ),
+    "review": (
+        ReviewForm,
+        lambda p, user, data: services.review_protection(
+            protection=p, by=user, next_review_on=data["next_review_on"], note=data["note"]
+        ),
+        _("Revisione registrata."),
+    ),
+    "contact": (
+        ContactForm,
+        lambda p, user, data: services.record_contact(protection=p, by=user, **data),
+        _("Contatto registrato."),
+    ),
+}
+
+
+def _forms(failed=None):
+    forms = {name: form_class(prefix=name) for name, (form_class, _call, _message) in ACTIONS.items()}
+    if failed:
+        forms[failed[0]] = failed[1]
+    return forms
+
+
+@membership_required(kinds=MUNICIPALITY)
+def protection_detail(request, pk):
+    protection = selectors.get_protection_for(membership=request.membership, pk=pk)
+    return render(
+        request,
+        "protection/protection_detail.html",
+        {"protection": protection, "forms": _forms(), "statuses": ProtectionStatus},
+    )
+
+
+@membership_required(kinds=MUNICIPALITY, roles=WRITERS)
+@require_POST
+def protection_action(request, pk, action):
+    protection = selectors.get_protection_for(membership=request.membership, pk=pk)
+    if action not in ACTIONS:
+        raise Http404(_("Operazione sconosciuta."))
+    form_class, call, message = ACTIONS[action]
+    form = form_class(request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            call(protection, request.user, form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, message)
+            return redirect(protection)
+    return render(
+        request,
+        "protection/protection_detail.html",
+        {"protection": protection, "forms": _forms(failed=(action, form)), "statuses": ProtectionStatus},
+        status=400,
+    )
+
+
+UTILITY_HEADER = [
+    "codice_cliente",
+    "cognome",
+    "nome",
+    "codice_fiscale",
+    "stato",
+    "attiva_dal",
+    "revisione",
+    "cessata_il",
+]
+
+
+@membership_required(kinds=UTILITY)
+def utility_list(request):
+    protections = selectors.protected_list_for_utility(membership=request.membership)
+    page = Paginator(protections, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(ProtectionStatus.choices)
+    page.object_list = [{**row, "status_label": labels[row["status"]]} for row in page.object_list]
+    blocked = selectors.non_disconnectable_for(membership=request.membership)
+    return render(request, "protection/utility_list.html", {"page": page, "blocked": blocked})
+
+
+@membership_required(kinds=UTILITY)
+def utility_export(request):
+    labels = dict(ProtectionStatus.choices)
+    rows = (
+        (
+            row["customer__code"],
+            row["customer__person__surname"],
+            row["customer__person__name"],
+            row["customer__person__codice_fiscale"],
+            labels[row["status"]],
+            row["activated_on"],
+            row["review_on"],
+            row["ended_on"],
+        )
+        for row in selectors.protected_list_for_utility(membership=request.membership).iterator()
+    )
+    return exports.csv_response(f"tutele-{timezone.localdate().isoformat()}.csv", UTILITY_HEADER, rows)
+
+
+@membership_required(kinds=BOTH)
+def incident_list(request):
+    incidents = selectors.incidents_for(membership=request.membership)
+    page = Paginator(incidents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "protection/incident_list.html", {"page": page})
+
+
+@membership_required(kinds=BOTH)
+def incident_detail(request, pk):
+    incident, timeline = selectors.get_incident_for(membership=request.membership, pk=pk)
+    return render(request, "protection/incident_detail.html", {"incident": incident, "timeline": timeline})
+
+
+@membership_required(kinds=MUNICIPALITY)
+def evaluation_queue(request):
+    deadlines = selectors.evaluation_queue_for(membership=request.membership)
+    page = Paginator(deadlines, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "protection/evaluation_queue.html", {"page": page, "today": timezone.localdate()})
+
+
+@membership_required(kinds=MUNICIPALITY, roles=WRITERS)
+@require_POST
+def evaluation_done(request, pk):
+    deadline = get_object_or_404(selectors.evaluations_for(membership=request.membership), pk=pk)
+    meet_deadlines(
+        subject=deadline.subject, steps=[Step.EVALUATE_REDUCTION]
+    )  # once: later calls change nothing
+    messages.success(request, _("Cliente valutato: tolto dalla coda."))
+    return redirect("protection:evaluation-queue")
