@@ -19,6 +19,15 @@ class Step(models.TextChoices):
     INCIDENT = "incidente", _("Riattivare una fornitura sospesa per errore")
 
 
+# The SLA table's starting values (DOMAIN.md); a municipality manager changes them on screen.
+SLA_DEFAULTS = {
+    Step.EVALUATE_REDUCTION: (OrganizationKind.MUNICIPALITY, 5),
+    Step.CONTACT_AFTER_REDUCTION: (OrganizationKind.MUNICIPALITY, 3),
+    Step.PROTECTION_REVIEW: (OrganizationKind.MUNICIPALITY, 10),
+    Step.INCIDENT: (OrganizationKind.UTILITY, 1),
+}
+
+
 class SlaRule(models.Model):
     """How many working days an organization kind has for a step (the SLA table)."""
 

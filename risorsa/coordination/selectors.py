@@ -2,14 +2,18 @@
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from risorsa.coordination.models import Deadline, SlaRule
 from risorsa.organizations.models import Membership
 
 
 def todo_for(*, membership: Membership | None, everyone: bool = False) -> QuerySet[Deadline]:
-    """What waits on the member's organization (or, for the municipality, on anyone), overdue first."""
-    deadlines = Deadline.objects.visible_to(membership).open()
+    """What waits on the member's organization (or, for the municipality, on anyone), overdue first.
+
+    A deadline opened on a future date (the reminder of a review) is not in the queue yet.
+    """
+    deadlines = Deadline.objects.visible_to(membership).open().filter(opened_on__lte=timezone.localdate())
     if membership is not None and not everyone:
         deadlines = deadlines.filter(owner_id=membership.organization_id)
     return (

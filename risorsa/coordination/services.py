@@ -7,11 +7,20 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from risorsa.coordination.models import Deadline, SlaRule
+from risorsa.coordination.models import SLA_DEFAULTS, Deadline, SlaRule, Step
 from risorsa.core.calendar import add_working_days
 from risorsa.core.exceptions import DomainError
 from risorsa.organizations.models import Organization
 from risorsa.registry.models import Person
+
+
+def sla_rule(step: str) -> SlaRule:
+    """The step's row of the SLA table, created with its default the first time it is needed."""
+    owner_kind, days = SLA_DEFAULTS[Step(step)]
+    rule, _created = SlaRule.objects.get_or_create(
+        step=step, defaults={"owner_kind": owner_kind, "working_days": days}
+    )
+    return rule
 
 
 def open_deadline(
@@ -27,8 +36,7 @@ def open_deadline(
     subject_type = ContentType.objects.get_for_model(subject)
     opened_on = opened_on or timezone.localdate()
     if due_on is None:
-        rule = SlaRule.objects.get(step=step)
-        due_on = add_working_days(opened_on, rule.working_days)
+        due_on = add_working_days(opened_on, sla_rule(step).working_days)
     with transaction.atomic():
         existing = (
             Deadline.objects.open()

@@ -30,6 +30,14 @@ REVIEW_NOTICE_DAYS = 10  # working days before the review date that it enters th
 REDUCTIONS = (MeterEventKind.POWER_REDUCTION, MeterEventKind.FLOW_LIMITATION)
 
 
+def _decision_day(on: date | None) -> date:
+    """The day a decision was taken: today unless recorded afterwards, never in the future."""
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise DomainError(_("La data della decisione non può essere futura."))
+    return on or today
+
+
 def _transition(*, protection: Protection, to: str, by, why: str = "") -> None:
     """Move along the declared pipeline and record the change; anything else is refused in Italian."""
     current = protection.status
@@ -48,8 +56,9 @@ def _locked(protection: Protection) -> Protection:
     return Protection.objects.select_for_update().select_related("customer__person").get(pk=protection.pk)
 
 
-def propose_protection(*, customer: Customer, reason: str, by) -> Protection:
+def propose_protection(*, customer: Customer, reason: str, by, on: date | None = None) -> Protection:
     """Propose a protection for a customer; at most one protection is open per customer."""
+    proposed_on = _decision_day(on)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Scrivi la motivazione della tutela."))
@@ -57,7 +66,9 @@ def propose_protection(*, customer: Customer, reason: str, by) -> Protection:
         Customer.objects.select_for_update().filter(pk=customer.pk).first()
         if Protection.objects.filter(customer=customer, status__in=OPEN_STATUSES).exists():
             raise DomainError(_("Questo cliente ha già una tutela proposta, attiva o sospesa."))
-        protection = Protection.objects.create(customer=customer, reason=reason, created_by=by)
+        protection = Protection.objects.create(
+            customer=customer, reason=reason, created_by=by, proposed_on=proposed_on
+        )
         ProtectionTransition.objects.create(
             protection=protection, from_status="", to_status=ProtectionStatus.PROPOSED, by=by, why=reason
         )
@@ -65,10 +76,10 @@ def propose_protection(*, customer: Customer, reason: str, by) -> Protection:
 
 
 def activate_protection(
-    *, protection: Protection, by, review_on: date | None = None, why: str = ""
+    *, protection: Protection, by, review_on: date | None = None, why: str = "", on: date | None = None
 ) -> Protection:
     """Activate (or resume): the debt at first activation is the baseline the outcome is measured on."""
-    today = timezone.localdate()
+    today = _decision_day(on)
     with transaction.atomic():
         protection = _locked(protection)
         first_time = protection.status == ProtectionStatus.PROPOSED
@@ -78,7 +89,7 @@ def activate_protection(
             protection.baseline_debt = balance_for(customer=protection.customer)
         protection.review_on = review_on or protection.review_on or add_months(today, REVIEW_MONTHS)
         if protection.review_on <= today:
-            raise DomainError(_("La data di revisione deve essere futura."))
+            raise DomainError(_("La data di revisione deve seguire l'attivazione."))
         protection.save()
         _schedule_review(protection)
     return protection

@@ -130,18 +130,26 @@ def protection_action(request, pk, action):
         raise Http404(_("Operazione sconosciuta."))
     form_class, call, message = ACTIONS[action]
     form = form_class(request.POST, prefix=action)
+    error = ""
     if form.is_valid():
         try:
             call(protection, request.user, form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
+        except DomainError as refused:
+            error = refused.message
         else:
             messages.success(request, message)
             return redirect(protection)
+    else:
+        error = _("Controlla i dati inseriti.")
     return render(
         request,
         "protection/protection_detail.html",
-        {"protection": protection, "forms": _forms(failed=(action, form)), "statuses": ProtectionStatus},
+        {
+            "protection": protection,
+            "forms": _forms(failed=(action, form)),
+            "statuses": ProtectionStatus,
+            "error": error,
+        },
         status=400,
     )
 

@@ -1,4 +1,4 @@
-"""The SLA table's starting values (DOMAIN.md: contact after a power reduction within 3 working days)."""
+"""The SLA table's starting values: a frozen copy of coordination.models.SLA_DEFAULTS."""
 
 from django.db import migrations
 

@@ -58,3 +58,26 @@ def test_refuses_to_load_outside_development_or_demo(settings):
     with pytest.raises(CommandError, match="solo con DEBUG=1 o RISORSA_DEMO=1"):
         call_command("load_demo", stdout=StringIO())
     assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_about_130_protections_at_every_stage_an_open_incident_and_real_outcomes(settings):
+    from risorsa.organizations.models import Membership as Member
+    from risorsa.protection.models import Incident, Protection, ProtectionStatus
+    from risorsa.protection.selectors import outcomes_for
+
+    settings.DEMO = True
+    call_command("load_demo", stdout=StringIO())
+    by_status = {
+        status: Protection.objects.filter(status=status).count() for status in ProtectionStatus.values
+    }
+    assert 120 <= by_status["attiva"] <= 140
+    assert all(by_status[status] >= 1 for status in ("proposta", "sospesa", "cessata"))
+    assert Incident.objects.filter(closed_on__isnull=True).count() == 1
+    assert Incident.objects.filter(closed_on__isnull=False).count() == 1
+    outcomes = outcomes_for(membership=Member.objects.get(user__username="comune.lettore"))
+    # Computed from the two snapshots of the bills: the seed reports more than 60%.
+    assert outcomes.reduction is not None and outcomes.reduction > 0.5
+    assert outcomes.baseline > outcomes.current > 0
+    call_command("load_demo", stdout=StringIO())
+    assert Protection.objects.count() == sum(by_status.values())

@@ -10,12 +10,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from risorsa.demo.ledger import EXTRACTION, write_files
+from risorsa.coordination.models import Deadline, Step
+from risorsa.coordination.services import meet_deadlines
+from risorsa.demo.ledger import EXTRACTION, LATER_EXTRACTION, write_files
 from risorsa.demo.people import demo_people
 from risorsa.ledger import services as ledger
-from risorsa.ledger.models import ImportRun, ImportStatus
+from risorsa.ledger.models import Customer, ImportRun, ImportStatus
 from risorsa.organizations.models import OrganizationKind, Role
 from risorsa.organizations.services import ensure_member, ensure_organization
+from risorsa.protection import services as protection_services
+from risorsa.protection.models import ContactChannel, EndReason, Protection
 from risorsa.registry import services as registry
 from risorsa.registry.models import FragilityLevel, Isee, Person
 
@@ -44,6 +48,14 @@ STAFF = {
     "ponte": [("Chiara", "Boldori"), ("Davide", "Rizzi"), ("Elena", "Sacchi")],
 }
 ROLES = [Role.MANAGER, Role.OPERATOR, Role.READER]
+REASONS = [
+    "Nucleo monoreddito con due minori; il padre ha perso il lavoro a gennaio.",
+    "Persona anziana sola, pensione minima, seguita dal servizio domiciliare.",
+    "Madre sola con tre figli, lavoro saltuario; in carico al servizio minori.",
+    "Invalidità civile al 100% di un componente; spese sanitarie elevate.",
+    "Famiglia sfrattata e ricollocata in alloggio comunale; debiti pregressi.",
+    "Cassa integrazione a zero ore da sei mesi; mutuo in sospensione.",
+]
 
 
 class Command(BaseCommand):
@@ -55,7 +67,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             members = self._organizations_and_logins()
             created = self._people(members["comune.responsabile"])
-        imported = self._utility_files(members["aem.operatore"])
+        imported = self._utility_files(members)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dati dimostrativi pronti: {created} persone nuove, {imported} file del gestore importati."
@@ -135,29 +147,95 @@ class Command(BaseCommand):
                 )
         return created
 
-    def _utility_files(self, operator) -> int:
-        """AEM's bills, payments and events for the demo people, through the importer itself."""
-        imported = 0
-        files = write_files(demo_people(), Path(settings.VAR_DIR) / "demo")
-        for kind in ("fatture", "pagamenti", "eventi"):
-            path = files[kind]
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            utility = operator.organization
-            if ImportRun.objects.filter(utility=utility, sha256=digest, status=ImportStatus.DONE).exists():
-                continue
-            run = ledger.receive_file(
-                utility=utility,
-                kind=kind,
-                as_of=EXTRACTION,
-                source=path,
-                file_name=path.name,
-                started_by=operator.user,
-            )
-            run = ledger.run_import(run=run)
-            if run.status != ImportStatus.DONE:
-                raise CommandError(f"{path.name}: {run.failure or run.invalid_rows}")
-            imported += 1
+    def _utility_files(self, members) -> int:
+        """AEM's files for the demo people, through the importer itself, with the protections between.
+
+        The order is the story: May's bills, then the municipality protects the most fragile
+        customers, then the meter events and payments, then November's bills.
+        """
+        operator = members["aem.operatore"]
+        demo = write_files(demo_people(), Path(settings.VAR_DIR) / "demo")
+        imported = self._import(operator, "fatture", demo.files["fatture"], EXTRACTION)
+        self._protections(members["comune.operatore"].user, demo.protected)
+        imported += self._import(operator, "eventi", demo.files["eventi"], EXTRACTION)
+        imported += self._import(operator, "pagamenti", demo.files["pagamenti"], EXTRACTION)
+        imported += self._import(operator, "fatture", demo.files["fatture_novembre"], LATER_EXTRACTION)
+        self._follow_up(members["comune.operatore"].user)
         return imported
+
+    def _import(self, operator, kind: str, path: Path, as_of: date) -> int:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        utility = operator.organization
+        if ImportRun.objects.filter(utility=utility, sha256=digest, status=ImportStatus.DONE).exists():
+            return 0
+        run = ledger.receive_file(
+            utility=utility,
+            kind=kind,
+            as_of=as_of,
+            source=path,
+            file_name=path.name,
+            started_by=operator.user,
+        )
+        run = ledger.run_import(run=run)
+        if run.status != ImportStatus.DONE:
+            raise CommandError(f"{path.name}: {run.failure or run.invalid_rows}")
+        return 1
+
+    def _protections(self, user, codes: list[str]) -> None:
+        """About 130 active protections; a few proposed, suspended or ended, so every state shows."""
+        rng = random.Random(2012)
+        customers = {customer.code: customer for customer in Customer.objects.filter(code__in=codes)}
+        already = set(Protection.objects.values_list("customer__code", flat=True))
+        today = date.today()  # noqa: DTZ011 - demo dates, a day is enough
+        for index, code in enumerate(codes):
+            if code in already or code not in customers:
+                continue
+            protection = protection_services.propose_protection(
+                customer=customers[code],
+                reason=rng.choice(REASONS),
+                by=user,
+                on=date(2010, 3, 1) + timedelta(days=index % 20),
+            )
+            # The first two stay active (the demo's two cuts are theirs); a few are at other stages.
+            if index in (5, 6, 7):
+                continue  # still a proposal
+            protection_services.activate_protection(
+                protection=protection, by=user, on=date(2010, 4, 1) + timedelta(days=index % 25)
+            )
+            if index in (2, 3):
+                protection_services.suspend_protection(
+                    protection=protection,
+                    by=user,
+                    why="Nucleo temporaneamente ospite da parenti fuori comune.",
+                )
+            elif index == 4:
+                protection_services.end_protection(protection=protection, by=user, reason=EndReason.MOVED)
+            else:
+                protection_services.review_protection(
+                    protection=protection,
+                    by=user,
+                    next_review_on=today + timedelta(days=rng.randrange(5, 180)),
+                    note="Piano rispettato, situazione stabile.",
+                )
+
+    def _follow_up(self, user) -> None:
+        """Most reductions already handled; a few left waiting, one of them late, as in real life."""
+        contacts = Deadline.objects.filter(step=Step.CONTACT_AFTER_REDUCTION, met_on__isnull=True).order_by(
+            "pk"
+        )
+        for deadline in list(contacts)[2:]:
+            protection_services.record_contact(
+                protection=deadline.subject,
+                by=user,
+                contacted_on=deadline.opened_on + timedelta(days=1),
+                channel=ContactChannel.PHONE,
+                outcome="Il nucleo è stato contattato: fissato un colloquio per rivedere il piano.",
+            )
+        evaluations = Deadline.objects.filter(step=Step.EVALUATE_REDUCTION, met_on__isnull=True).order_by(
+            "-due_on"
+        )
+        for deadline in list(evaluations)[5:]:
+            meet_deadlines(subject=deadline.subject, steps=[Step.EVALUATE_REDUCTION], on=deadline.due_on)
 
     def _isee(self, manager, household, rng) -> None:
         protocol = f"INPS-ISEE-2010-{household.pk:08d}-00"
