@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "risorsa.registry",
     "risorsa.ledger",
     "risorsa.coordination",
+    "risorsa.repayment",
     "risorsa.protection",
     "risorsa.home",
     "risorsa.demo",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("registry/", include("risorsa.registry.urls")),
     path("ledger/", include("risorsa.ledger.urls")),
     path("coordination/", include("risorsa.coordination.urls")),
+    path("repayment/", include("risorsa.repayment.urls")),
     path("protection/", include("risorsa.protection.urls")),
     path("admin/", admin.site.urls),
 ]

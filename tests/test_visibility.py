@@ -6,6 +6,8 @@ may see it before it lands.
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -131,6 +133,17 @@ RULES: dict[str, Rule] = {
     "protection:incident-detail": Rule(LEDGER, kwargs={"pk": "incident"}),
     "protection:evaluation-queue": Rule(municipality()),
     "protection:evaluation-done": Rule(municipality_writers(302), kwargs={"pk": "deadline"}, method="post"),
+    "repayment:list": Rule(LEDGER),
+    "repayment:simulate": Rule(municipality(), kwargs={"customer_pk": "customer"}),
+    "repayment:detail": Rule(LEDGER, kwargs={"pk": "plan"}),
+    "repayment:pdf": Rule(LEDGER, kwargs={"pk": "plan"}),
+    "repayment:action": Rule(
+        statuses(
+            403, aem__responsabile=302, ponte__responsabile=404, ponte__operatore=404, ponte__lettore=404
+        ),
+        kwargs={"pk": "plan", "action": "approve"},
+        method="post",
+    ),
     "registry:access-log": Rule(
         statuses(404, comune__responsabile=200, comune__operatore=403, comune__lettore=403)
     ),
@@ -177,6 +190,8 @@ def world(personas, municipality, utility):
     from risorsa.coordination.services import open_deadline
     from risorsa.ledger.models import Customer, ImportRun, MeterEvent, SupplyPoint
     from risorsa.protection.models import Incident, Protection
+    from risorsa.repayment.schedule import Terms
+    from risorsa.repayment.services import draft_plan, propose_plan
 
     person = PersonFactory(organization=municipality)
     household = HouseholdFactory(organization=municipality)
@@ -203,6 +218,12 @@ def world(personas, municipality, utility):
         customer=customer, supply_point=supply, kind="tutelato", suspension=cut, opened_on="2010-02-01"
     )
     deadline = open_deadline(step=Step.EVALUATE_REDUCTION, subject=customer, owner=municipality)
+    plan = draft_plan(
+        customer=customer,
+        terms=Terms(debt=Decimal("300.00"), monthly_income=Decimal("900.00"), start_on=date(2010, 4, 1)),
+        by=personas["comune.operatore"].user,
+    )
+    propose_plan(plan=plan, by=personas["comune.operatore"].user)
     return {
         "person": person,
         "household": household,
@@ -211,6 +232,7 @@ def world(personas, municipality, utility):
         "protection": protection,
         "incident": incident,
         "deadline": deadline,
+        "plan": plan,
         "sla_rule": SlaRule.objects.get(step=Step.EVALUATE_REDUCTION),
     }
 

@@ -17,6 +17,7 @@ class Step(models.TextChoices):
     CONTACT_AFTER_REDUCTION = "contatto_riduzione", _("Contattare il nucleo dopo una riduzione")
     PROTECTION_REVIEW = "revisione_tutela", _("Rivedere la tutela")
     INCIDENT = "incidente", _("Riattivare una fornitura sospesa per errore")
+    PLAN_APPROVAL = "approvazione_piano", _("Approvare il piano di rientro")
 
 
 # The SLA table's starting values (DOMAIN.md); a municipality manager changes them on screen.
@@ -25,6 +26,7 @@ SLA_DEFAULTS = {
     Step.CONTACT_AFTER_REDUCTION: (OrganizationKind.MUNICIPALITY, 3),
     Step.PROTECTION_REVIEW: (OrganizationKind.MUNICIPALITY, 10),
     Step.INCIDENT: (OrganizationKind.UTILITY, 1),
+    Step.PLAN_APPROVAL: (OrganizationKind.UTILITY, 5),
 }
 
 

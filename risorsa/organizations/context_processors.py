@@ -16,6 +16,8 @@ def navigation(request):
         items.append(("ledger:arrears", _("Morosità")))
     if kind == OrganizationKind.MUNICIPALITY:
         items.append(("protection:list", _("Tutele")))
+    if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
+        items.append(("repayment:list", _("Piani di rientro")))
     if kind == OrganizationKind.UTILITY:
         items.append(("protection:utility-list", _("Clienti tutelati")))
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):

@@ -1,0 +1,158 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.core.money import MoneyField
+from risorsa.ledger.models import Customer
+from risorsa.organizations.models import Membership, OrganizationKind
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "bozza", _("bozza")
+    PROPOSED = "proposta", _("proposta al gestore")
+    APPROVED = "approvata", _("approvata dal gestore")
+    ACTIVE = "attiva", _("attiva")
+    COMPLETED = "completata", _("completata")
+    LAPSED = "decaduta", _("decaduta")
+    CANCELLED = "annullata", _("annullata")
+
+
+OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.APPROVED, PlanStatus.ACTIVE)
+
+ALLOWED_TRANSITIONS = {
+    PlanStatus.DRAFT: (PlanStatus.PROPOSED, PlanStatus.CANCELLED),
+    PlanStatus.PROPOSED: (PlanStatus.APPROVED, PlanStatus.CANCELLED),
+    PlanStatus.APPROVED: (PlanStatus.ACTIVE, PlanStatus.CANCELLED),
+    PlanStatus.ACTIVE: (PlanStatus.COMPLETED, PlanStatus.LAPSED),
+    PlanStatus.COMPLETED: (),
+    PlanStatus.LAPSED: (),
+    PlanStatus.CANCELLED: (),
+}
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, membership: Membership | None):
+        """The municipality sees every plan, a utility its customers' once proposed; the partner none."""
+        if membership is None:
+            return self.none()
+        kind = membership.organization.kind
+        if kind == OrganizationKind.MUNICIPALITY:
+            return self
+        if kind == OrganizationKind.UTILITY:
+            return self.filter(customer__utility_id=membership.organization_id).exclude(
+                status=PlanStatus.DRAFT
+            )
+        return self.none()
+
+
+class RepaymentPlan(models.Model):
+    """A repayment plan (piano di rientro) agreed with a household for overdue debt."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="repayment_plans", verbose_name=_("cliente")
+    )
+    status = models.CharField(_("stato"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    debt = MoneyField(_("debito"))
+    monthly_income = MoneyField(_("reddito mensile del nucleo"))
+    share = models.DecimalField(_("quota sostenibile del reddito"), max_digits=4, decimal_places=3)
+    minimum_installment = MoneyField(_("rata minima"))
+    max_months = models.PositiveSmallIntegerField(_("mesi al massimo"))
+    annual_rate = models.DecimalField(_("tasso annuo"), max_digits=5, decimal_places=4, default=0)
+    interest = MoneyField(_("interessi"), default=0)
+    start_on = models.DateField(_("prima rata il"))
+    missed_allowed = models.PositiveSmallIntegerField(_("rate non pagate ammesse"), default=2)
+    signed_on = models.DateField(_("firmato il"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("preparato da")
+    )
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("piano di rientro")
+        verbose_name_plural = _("piani di rientro")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status__in=["bozza", "proposta", "approvata", "attiva"]),
+                name="one_open_plan_per_customer",
+            ),
+            models.CheckConstraint(condition=Q(debt__gt=0), name="plan_debt_positive"),
+            models.CheckConstraint(
+                condition=Q(max_months__gte=1, max_months__lte=60), name="plan_months_in_range"
+            ),
+            models.CheckConstraint(condition=Q(share__gt=0, share__lte=1), name="plan_share_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Piano di rientro del cliente %(code)s") % {"code": self.customer.code}
+
+    def get_absolute_url(self) -> str:
+        return reverse("repayment:detail", args=[self.pk])
+
+    @property
+    def total(self):
+        return self.debt + self.interest
+
+
+class InstallmentStatus(models.TextChoices):
+    DUE = "da_pagare", _("da pagare")
+    PAID = "pagata", _("pagata")
+    PAID_LATE = "pagata_in_ritardo", _("pagata in ritardo")
+    MISSED = "non_pagata", _("non pagata")
+
+
+class Installment(models.Model):
+    """One monthly installment of a plan; its status follows the utility's payments."""
+
+    plan = models.ForeignKey(RepaymentPlan, on_delete=models.CASCADE, related_name="installments")
+    number = models.PositiveSmallIntegerField(_("rata n."))
+    due_on = models.DateField(_("scadenza"))
+    amount = MoneyField(_("importo"))
+    status = models.CharField(
+        _("stato"), max_length=20, choices=InstallmentStatus.choices, default=InstallmentStatus.DUE
+    )
+    paid_on = models.DateField(_("pagata il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rata")
+        verbose_name_plural = _("rate")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="installment_number_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="installment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.amount} ({self.due_on:%d/%m/%Y})"
+
+
+class PlanTransition(models.Model):
+    """Every change of a plan's status (append-only); `by` is empty when the payments decided it."""
+
+    plan = models.ForeignKey(RepaymentPlan, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(_("da"), max_length=10, choices=PlanStatus.choices, blank=True)
+    to_status = models.CharField(_("a"), max_length=10, choices=PlanStatus.choices)
+    at = models.DateTimeField(_("quando"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chi"),
+    )
+    why = models.TextField(_("perché"), blank=True)
+
+    class Meta:
+        verbose_name = _("passaggio di stato del piano")
+        verbose_name_plural = _("passaggi di stato del piano")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,56 @@
+"""The plan as a PDF for the household's signature (Italian, A4), written with fpdf2."""
+
+from pathlib import Path
+
+import bootstrap_italia_template
+from django.utils import timezone
+from fpdf import FPDF
+
+from risorsa.core.money import format_euro
+from risorsa.repayment.models import RepaymentPlan
+
+# Titillium Web, the typeface of Italian public administration, ships with the Bootstrap Italia theme.
+FONTS = Path(bootstrap_italia_template.__file__).parent / "static" / "fonts" / "Titillium_Web"
+
+
+def plan_pdf(plan: RepaymentPlan) -> bytes:
+    """The plan's terms, installments and the signature lines, ready to print."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("Titillium", "", str(FONTS / "titillium-web-v10-latin-ext_latin-regular.ttf"))
+    pdf.add_font("Titillium", "B", str(FONTS / "titillium-web-v10-latin-ext_latin-700.ttf"))
+    pdf.set_title(f"Piano di rientro {plan.customer.code}")
+    pdf.add_page()
+    person = plan.customer.person
+    share = f"{plan.share * 100:.1f}".replace(".", ",")
+    pdf.set_font("Titillium", "B", 16)
+    pdf.cell(0, 10, "Piano di rientro", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Titillium", "", 11)
+    lines = [
+        f"Intestatario: {person.surname} {person.name} — codice fiscale {person.codice_fiscale}",
+        f"Gestore: {plan.customer.utility.name} — codice cliente {plan.customer.code}",
+        f"Debito rateizzato: {format_euro(plan.debt)}"
+        + (f" più interessi {format_euro(plan.interest)}" if plan.interest else " senza interessi"),
+        f"Rata sostenibile: fino al {share}% del reddito mensile del nucleo "
+        f"({format_euro(plan.monthly_income)})",
+        f"Il piano decade dopo {plan.missed_allowed} rate non pagate.",
+    ]
+    for line in lines:
+        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    with pdf.table(col_widths=(20, 50, 50), text_align=("CENTER", "CENTER", "RIGHT")) as table:
+        table.row(["Rata", "Scadenza", "Importo"])
+        for installment in plan.installments.order_by("number"):
+            table.row(
+                [str(installment.number), f"{installment.due_on:%d/%m/%Y}", format_euro(installment.amount)]
+            )
+        table.row(["", "Totale", format_euro(plan.total)])
+    pdf.ln(12)
+    pdf.cell(95, 7, "Firma dell'intestatario")
+    pdf.cell(95, 7, "Per i Servizi Sociali del Comune", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(14)
+    pdf.cell(95, 7, "______________________________")
+    pdf.cell(95, 7, "______________________________", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("Titillium", "", 9)
+    pdf.cell(0, 6, f"Stampato il {timezone.localdate():%d/%m/%Y} da Risorsa.")
+    return bytes(pdf.output())

@@ -1,0 +1,148 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from risorsa.core.exceptions import DomainError
+from risorsa.ledger.models import Customer
+from risorsa.ledger.selectors import balance_for
+from risorsa.organizations.access import membership_required
+from risorsa.organizations.models import OrganizationKind, Role
+from risorsa.repayment import selectors, services
+from risorsa.repayment.forms import ReasonForm, SignatureForm, SimulationForm
+from risorsa.repayment.models import PlanStatus
+from risorsa.repayment.pdf import plan_pdf
+from risorsa.repayment.schedule import build
+
+MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
+BOTH = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
+WRITERS = {Role.OPERATOR, Role.MANAGER}
+
+
+@membership_required(kinds=BOTH)
+def plan_list(request):
+    status = request.GET.get("stato", "")
+    plans = selectors.plans_for(
+        membership=request.membership, status=status if status in PlanStatus.values else ""
+    )
+    page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "repayment/plan_list.html", {"page": page, "statuses": PlanStatus.choices, "status": status}
+    )
+
+
+@membership_required(kinds=MUNICIPALITY)
+def plan_simulate(request, customer_pk):
+    customer = get_object_or_404(
+        Customer.objects.visible_to(request.membership).select_related("person", "utility"), pk=customer_pk
+    )
+    if request.method == "POST":
+        if request.membership.role not in WRITERS:
+            raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
+        form = SimulationForm(request.POST)
+    else:
+        form = SimulationForm(request.GET or None, initial={"debt": balance_for(customer=customer)})
+    schedule = build(form.terms()) if form.is_bound and form.is_valid() else None
+    if request.method == "POST" and schedule is not None:
+        try:
+            plan = services.draft_plan(customer=customer, terms=form.terms(), by=request.user)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Piano salvato come bozza: controllalo e invialo al gestore."))
+            return redirect(plan)
+    context = {"form": form, "customer": customer, "schedule": schedule}
+    template = "repayment/simulation.html#schedule" if request.htmx else "repayment/simulation.html"
+    return render(request, template, context)
+
+
+@membership_required(kinds=BOTH)
+def plan_detail(request, pk):
+    plan = selectors.get_plan_for(membership=request.membership, pk=pk)
+    return render(
+        request,
+        "repayment/plan_detail.html",
+        {"plan": plan, "reason_form": ReasonForm(), "signature_form": SignatureForm()},
+    )
+
+
+# action: (organization kind, roles, form, call)
+ACTIONS = {
+    "propose": (
+        OrganizationKind.MUNICIPALITY,
+        WRITERS,
+        None,
+        lambda plan, user, data: services.propose_plan(plan=plan, by=user),
+    ),
+    "cancel": (
+        OrganizationKind.MUNICIPALITY,
+        WRITERS,
+        ReasonForm,
+        lambda plan, user, data: services.cancel_plan(plan=plan, by=user, why=data["why"]),
+    ),
+    "activate": (
+        OrganizationKind.MUNICIPALITY,
+        WRITERS,
+        SignatureForm,
+        lambda plan, user, data: services.activate_plan(plan=plan, by=user, signed_on=data["signed_on"]),
+    ),
+    "approve": (
+        OrganizationKind.UTILITY,
+        {Role.MANAGER},
+        None,
+        lambda plan, user, data: services.approve_plan(plan=plan, by=user),
+    ),
+    "refuse": (
+        OrganizationKind.UTILITY,
+        {Role.MANAGER},
+        ReasonForm,
+        lambda plan, user, data: services.refuse_plan(plan=plan, by=user, why=data["why"]),
+    ),
+}
+DONE = {
+    "propose": gettext_lazy("Piano inviato al gestore per l'approvazione."),
+    "cancel": gettext_lazy("Piano annullato."),
+    "activate": gettext_lazy("Piano attivo: le rate seguiranno i pagamenti comunicati dal gestore."),
+    "approve": gettext_lazy("Piano approvato."),
+    "refuse": gettext_lazy("Piano rifiutato."),
+}
+
+
+@membership_required(kinds=BOTH)
+@require_POST
+def plan_action(request, pk, action):
+    plan = selectors.get_plan_for(membership=request.membership, pk=pk)
+    if action not in ACTIONS:
+        raise Http404(_("Operazione sconosciuta."))
+    kind, roles, form_class, call = ACTIONS[action]
+    if request.membership.organization.kind != kind or request.membership.role not in roles:
+        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        error = _("Controlla i dati inseriti.")
+    else:
+        try:
+            call(plan, request.user, form.cleaned_data if form else {})
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, str(DONE[action]))
+            return redirect(plan)
+    plan = selectors.get_plan_for(membership=request.membership, pk=pk)
+    context = {"plan": plan, "reason_form": ReasonForm(), "signature_form": SignatureForm(), "error": error}
+    return render(request, "repayment/plan_detail.html", context, status=400)
+
+
+@membership_required(kinds=BOTH)
+def plan_download(request, pk):
+    plan = selectors.get_plan_for(membership=request.membership, pk=pk)
+    response = HttpResponse(plan_pdf(plan), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="piano-di-rientro-{plan.customer.code}-{plan.pk}.pdf"'
+    )
+    return response
