@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from risorsa.protection.models import ContactChannel, EndReason, ProtectionStatus
 from risorsa.registry.forms import DateInput
+from risorsa.repayment.models import PlanStatus
 
 
 class ProposeForm(forms.Form):
@@ -51,6 +52,11 @@ class ContactForm(forms.Form):
 class ProtectionFilterForm(forms.Form):
     stato = forms.ChoiceField(
         label=_("stato"), required=False, choices=[("", _("tutti")), *ProtectionStatus.choices]
+    )
+    piano = forms.ChoiceField(
+        label=_("piano di rientro"),
+        required=False,
+        choices=[("", _("tutti")), ("nessuno", _("nessun piano")), *PlanStatus.choices],
     )
     revisione = forms.BooleanField(label=_("revisione entro 30 giorni"), required=False)
     eventi = forms.BooleanField(label=_("eventi del contatore negli ultimi 30 giorni"), required=False)

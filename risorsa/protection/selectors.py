@@ -16,13 +16,19 @@ from risorsa.ledger.selectors import MONEY, balance_of
 from risorsa.organizations.models import Membership
 from risorsa.protection.models import Incident, Protection, ProtectionStatus
 from risorsa.registry.models import Isee
+from risorsa.repayment.models import RepaymentPlan
 
 RECENT_DAYS = 30
 REVIEW_SOON_DAYS = 30
 
 
 def protections_for(
-    *, membership: Membership | None, status: str = "", review_due: bool = False, recent_events: bool = False
+    *,
+    membership: Membership | None,
+    status: str = "",
+    review_due: bool = False,
+    recent_events: bool = False,
+    plan: str = "",
 ) -> QuerySet[Protection]:
     """Protections the member may see, with each customer's balance now (the municipality's list)."""
     today = timezone.localdate()
@@ -42,6 +48,12 @@ def protections_for(
             customer=OuterRef("customer"), occurred_on__gte=today - timedelta(days=RECENT_DAYS)
         )
         protections = protections.filter(Exists(recent))
+    if plan == "nessuno":
+        protections = protections.exclude(Exists(RepaymentPlan.objects.filter(customer=OuterRef("customer"))))
+    elif plan:
+        protections = protections.filter(
+            Exists(RepaymentPlan.objects.filter(customer=OuterRef("customer"), status=plan))
+        )
     return protections.order_by("status", "review_on", "pk")
 
 

@@ -40,6 +40,7 @@ def protection_list(request):
         status=filters.get("stato") or "",
         review_due=bool(filters.get("revisione")),
         recent_events=bool(filters.get("eventi")),
+        plan=filters.get("piano") or "",
     )
     page = Paginator(protections, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     outcomes = selectors.outcomes_for(membership=request.membership)

@@ -122,3 +122,25 @@ def test_protection_pages_issue_a_fixed_number_of_queries(client_for, utility, p
         active_protection(customer, user)
         open_deadline(step=Step.EVALUATE_REDUCTION, subject=customer, owner=customer.person.organization)
     assert measure() == few
+
+
+@pytest.mark.django_db
+def test_the_municipality_filters_protections_by_plan_status(client_for, utility, personas):
+    from datetime import date
+    from decimal import Decimal
+
+    from risorsa.repayment.schedule import Terms
+    from risorsa.repayment.services import draft_plan
+
+    user = personas["comune.operatore"].user
+    with_plan, without = (active_protection(sample_customer(utility, code), user) for code in CUSTOMERS[:2])
+    terms = Terms(debt=Decimal("300.00"), monthly_income=Decimal("900.00"), start_on=date(2010, 4, 1))
+    draft_plan(customer=with_plan.customer, terms=terms, by=user)
+    client = client_for("comune.lettore")
+
+    def listed(**filters):
+        return list(client.get(reverse("protection:list"), filters).context["page"].object_list)
+
+    assert listed(piano="bozza") == [with_plan]
+    assert listed(piano="nessuno") == [without]
+    assert len(listed()) == 2
