@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "risorsa.coordination",
     "risorsa.repayment",
     "risorsa.protection",
+    "risorsa.interventions",
     "risorsa.home",
     "risorsa.demo",
 ]

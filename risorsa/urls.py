@@ -10,5 +10,6 @@ urlpatterns = [
     path("coordination/", include("risorsa.coordination.urls")),
     path("repayment/", include("risorsa.repayment.urls")),
     path("protection/", include("risorsa.protection.urls")),
+    path("interventions/", include("risorsa.interventions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -144,6 +144,27 @@ RULES: dict[str, Rule] = {
         kwargs={"pk": "plan", "action": "approve"},
         method="post",
     ),
+    "interventions:list": Rule(LEDGER),
+    "interventions:budget": Rule(
+        statuses(404, comune__responsabile=302, comune__operatore=403, comune__lettore=403),
+        method="post",
+        data={"year": "2010", "amount": "1.000,00"},
+    ),
+    "interventions:create": Rule(municipality_writers(), kwargs={"customer_pk": "customer"}),
+    "interventions:detail": Rule(LEDGER, kwargs={"pk": "intervention"}),
+    "interventions:action": Rule(
+        # The first confirmation takes it on; the second finds it already confirmed (400).
+        statuses(
+            403,
+            aem__responsabile=302,
+            aem__operatore=400,
+            ponte__responsabile=404,
+            ponte__operatore=404,
+            ponte__lettore=404,
+        ),
+        kwargs={"pk": "intervention", "action": "confirm"},
+        method="post",
+    ),
     "registry:access-log": Rule(
         statuses(404, comune__responsabile=200, comune__operatore=403, comune__lettore=403)
     ),
@@ -188,7 +209,8 @@ def _url(name: str, route: str, rule: Rule, world: dict) -> str:
 def world(personas, municipality, utility):
     from risorsa.coordination.models import SlaRule, Step
     from risorsa.coordination.services import open_deadline
-    from risorsa.ledger.models import Customer, ImportRun, MeterEvent, SupplyPoint
+    from risorsa.interventions.services import propose_intervention
+    from risorsa.ledger.models import Bill, Customer, ImportRun, MeterEvent, SupplyPoint
     from risorsa.protection.models import Incident, Protection
     from risorsa.repayment.schedule import Terms
     from risorsa.repayment.services import draft_plan, propose_plan
@@ -224,6 +246,20 @@ def world(personas, municipality, utility):
         by=personas["comune.operatore"].user,
     )
     propose_plan(plan=plan, by=personas["comune.operatore"].user)
+    bill = Bill.objects.create(
+        utility=utility,
+        customer=customer,
+        supply_point=supply,
+        number="B1",
+        issued_on="2010-01-01",
+        due_on="2010-01-21",
+        amount=Decimal("300.01"),
+        residual=Decimal("300.01"),
+        as_of="2010-02-28",
+        created_run=run,
+        changed_run=run,
+    )
+    intervention = propose_intervention(customer=customer, bills=[bill], by=personas["comune.operatore"].user)
     return {
         "person": person,
         "household": household,
@@ -233,6 +269,7 @@ def world(personas, municipality, utility):
         "incident": incident,
         "deadline": deadline,
         "plan": plan,
+        "intervention": intervention,
         "sla_rule": SlaRule.objects.get(step=Step.EVALUATE_REDUCTION),
     }
 

@@ -18,6 +18,8 @@ class Step(models.TextChoices):
     PROTECTION_REVIEW = "revisione_tutela", _("Rivedere la tutela")
     INCIDENT = "incidente", _("Riattivare una fornitura sospesa per errore")
     PLAN_APPROVAL = "approvazione_piano", _("Approvare il piano di rientro")
+    SPOT_SHARE = "quota_utente", _("Confermare il pagamento della quota utente")
+    SPOT_AUTHORIZATION = "autorizzazione_contributo", _("Autorizzare il contributo del Comune")
 
 
 # The SLA table's starting values (DOMAIN.md); a municipality manager changes them on screen.
@@ -27,6 +29,8 @@ SLA_DEFAULTS = {
     Step.PROTECTION_REVIEW: (OrganizationKind.MUNICIPALITY, 10),
     Step.INCIDENT: (OrganizationKind.UTILITY, 1),
     Step.PLAN_APPROVAL: (OrganizationKind.UTILITY, 5),
+    Step.SPOT_SHARE: (OrganizationKind.UTILITY, 10),
+    Step.SPOT_AUTHORIZATION: (OrganizationKind.MUNICIPALITY, 5),
 }
 
 

@@ -18,6 +18,7 @@ def navigation(request):
         items.append(("protection:list", _("Tutele")))
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
         items.append(("repayment:list", _("Piani di rientro")))
+        items.append(("interventions:list", _("Interventi")))
     if kind == OrganizationKind.UTILITY:
         items.append(("protection:utility-list", _("Clienti tutelati")))
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):

@@ -1,0 +1,163 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.core.money import MoneyField
+from risorsa.ledger.models import Bill, Credit, Customer
+from risorsa.organizations.models import Membership, Organization, OrganizationKind
+
+CENT = Decimal("0.01")
+
+
+def shares(amount: Decimal, municipal_percent: Decimal) -> tuple[Decimal, Decimal]:
+    """(customer's share, municipality's contribution) of an amount.
+
+    The rule: the municipality's contribution is rounded half up to the cent and the customer
+    pays the rest, so the two always add up to the amount (50% of 300,01 €: 150,00 + 150,01).
+    """
+    municipal = (amount * municipal_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount - municipal, municipal
+
+
+class InterventionKind(models.TextChoices):
+    SPOT = "spot", _("intervento spot")
+    PLAN_HELP = "aiuto_piano", _("aiuto su nuove bollette (piano rispettato)")
+
+
+class InterventionStatus(models.TextChoices):
+    PROPOSED = "proposto", _("proposto")
+    SHARE_PAID = "quota_pagata", _("quota utente pagata")
+    AUTHORIZED = "autorizzato", _("contributo autorizzato")
+    CREDIT_SENT = "accredito_inviato", _("accredito inviato")
+    APPLIED = "applicato", _("applicato")
+
+
+ALLOWED_TRANSITIONS = {
+    InterventionStatus.PROPOSED: (InterventionStatus.SHARE_PAID,),
+    InterventionStatus.SHARE_PAID: (InterventionStatus.AUTHORIZED,),
+    InterventionStatus.AUTHORIZED: (InterventionStatus.CREDIT_SENT,),
+    InterventionStatus.CREDIT_SENT: (InterventionStatus.APPLIED,),
+    InterventionStatus.APPLIED: (),
+}
+COMMITTED = (InterventionStatus.AUTHORIZED, InterventionStatus.CREDIT_SENT)
+
+
+class Budget(models.Model):
+    """The municipality's yearly budget for its contributions."""
+
+    municipality = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("Comune")
+    )
+    year = models.PositiveSmallIntegerField(_("anno"))
+    amount = MoneyField(_("stanziamento"))
+    updated_at = models.DateTimeField(_("modificato il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("budget degli interventi")
+        verbose_name_plural = _("budget degli interventi")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="one_budget_per_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
+
+class InterventionQuerySet(models.QuerySet):
+    def visible_to(self, membership: Membership | None):
+        """The municipality sees every intervention, a utility its customers' (amounts, status)."""
+        if membership is None:
+            return self.none()
+        kind = membership.organization.kind
+        if kind == OrganizationKind.MUNICIPALITY:
+            return self
+        if kind == OrganizationKind.UTILITY:
+            return self.filter(customer__utility_id=membership.organization_id)
+        return self.none()
+
+
+class SpotIntervention(models.Model):
+    """The customer pays a share of chosen bills and the municipality contributes the rest."""
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="interventions", verbose_name=_("cliente")
+    )
+    kind = models.CharField(
+        _("tipo"), max_length=12, choices=InterventionKind.choices, default=InterventionKind.SPOT
+    )
+    bills = models.ManyToManyField(Bill, related_name="+", verbose_name=_("fatture"))
+    amount = MoneyField(_("importo"))
+    municipal_percent = models.DecimalField(
+        _("quota del Comune (%)"), max_digits=5, decimal_places=2, default=50
+    )
+    customer_share = MoneyField(_("quota utente"))
+    municipal_share = MoneyField(_("contributo del Comune"))
+    status = models.CharField(
+        _("stato"), max_length=20, choices=InterventionStatus.choices, default=InterventionStatus.PROPOSED
+    )
+    year = models.PositiveSmallIntegerField(_("anno di bilancio"))
+    proposed_on = models.DateField(_("proposto il"), default=timezone.localdate)
+    credit = models.OneToOneField(
+        Credit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("accredito")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposto da")
+    )
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intervento spot")
+        verbose_name_plural = _("interventi spot")
+        ordering = ["-proposed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="intervention_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(customer_share__gte=0, municipal_share__gte=0)
+                & Q(amount=F("customer_share") + F("municipal_share")),
+                name="intervention_shares_sum_to_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(municipal_percent__gt=0, municipal_percent__lte=100),
+                name="intervention_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Intervento per il cliente %(code)s") % {"code": self.customer.code}
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:detail", args=[self.pk])
+
+
+class InterventionTransition(models.Model):
+    """Every change of an intervention's status (append-only); `by` is empty when a file decided it."""
+
+    intervention = models.ForeignKey(SpotIntervention, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(_("da"), max_length=20, choices=InterventionStatus.choices, blank=True)
+    to_status = models.CharField(_("a"), max_length=20, choices=InterventionStatus.choices)
+    at = models.DateTimeField(_("quando"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chi"),
+    )
+    why = models.TextField(_("perché"), blank=True)
+
+    class Meta:
+        verbose_name = _("passaggio di stato dell'intervento")
+        verbose_name_plural = _("passaggi di stato dell'intervento")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,58 @@
+"""Reads of spot interventions, scoped to the member in the query."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from risorsa.interventions.models import Budget, InterventionTransition, SpotIntervention
+from risorsa.interventions.services import budget_use
+from risorsa.ledger.models import Bill
+from risorsa.organizations.models import Membership, Organization
+
+
+def interventions_for(*, membership: Membership | None, status: str = "") -> QuerySet[SpotIntervention]:
+    """Interventions the member may see, newest first."""
+    interventions = SpotIntervention.objects.visible_to(membership).select_related(
+        "customer__person", "customer__utility", "credit"
+    )
+    if status:
+        interventions = interventions.filter(status=status)
+    return interventions.order_by("-proposed_on", "-pk")
+
+
+def get_intervention_for(*, membership: Membership | None, pk: int) -> SpotIntervention:
+    return get_object_or_404(
+        interventions_for(membership=membership).prefetch_related(
+            "bills",
+            Prefetch("transitions", queryset=InterventionTransition.objects.select_related("by")),
+        ),
+        pk=pk,
+    )
+
+
+def open_bills_of(*, customer) -> QuerySet[Bill]:
+    """The bills an intervention may cover: open, with something still to pay."""
+    return customer.bills.filter(closed_on__isnull=True, residual__gt=0).order_by("due_on", "number")
+
+
+@dataclass
+class BudgetSummary:
+    year: int
+    amount: Decimal | None
+    committed: Decimal
+    spent: Decimal
+
+    @property
+    def available(self) -> Decimal | None:
+        return None if self.amount is None else self.amount - self.committed - self.spent
+
+
+def budget_summary(*, municipality: Organization, year: int) -> BudgetSummary:
+    """The yearly budget with what is committed (authorized, not yet applied) and spent (applied)."""
+    budget = Budget.objects.filter(municipality=municipality, year=year).first()
+    committed, spent = budget_use(municipality=municipality, year=year)
+    return BudgetSummary(
+        year=year, amount=budget.amount if budget else None, committed=committed, spent=spent
+    )

@@ -1,0 +1,209 @@
+"""Writes of spot interventions: proposed on bills, the customer's share confirmed, the contribution
+authorized within the yearly budget, sent to the utility as a credit, applied when it reports it."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from risorsa.coordination.models import Step
+from risorsa.coordination.services import meet_deadlines, open_deadline
+from risorsa.core.exceptions import DomainError
+from risorsa.core.money import format_euro, quantize
+from risorsa.interventions.models import (
+    ALLOWED_TRANSITIONS,
+    COMMITTED,
+    Budget,
+    InterventionKind,
+    InterventionStatus,
+    InterventionTransition,
+    SpotIntervention,
+    shares,
+)
+from risorsa.ledger.models import Bill, CreditKind, CreditStatus, Customer, ImportKind, ImportRun, Payment
+from risorsa.ledger.services import create_credit
+from risorsa.organizations.models import Organization
+from risorsa.repayment.selectors import is_eligible_for_help
+
+
+def _transition(*, intervention: SpotIntervention, to: str, by, why: str = "") -> None:
+    """Move along the declared pipeline and record the change; anything else is refused in Italian."""
+    current = intervention.status
+    if to not in ALLOWED_TRANSITIONS[InterventionStatus(current)]:
+        raise DomainError(
+            _("Un intervento in stato «%(current)s» non può passare a «%(target)s».")
+            % {"current": InterventionStatus(current).label, "target": InterventionStatus(to).label}
+        )
+    intervention.status = to
+    intervention.save(update_fields=["status"])
+    InterventionTransition.objects.create(
+        intervention=intervention, from_status=current, to_status=to, by=by, why=why
+    )
+
+
+def _locked(intervention: SpotIntervention) -> SpotIntervention:
+    return (
+        SpotIntervention.objects.select_for_update()
+        .select_related("customer__utility", "customer__person__organization")
+        .get(pk=intervention.pk)
+    )
+
+
+def propose_intervention(
+    *,
+    customer: Customer,
+    bills: list[Bill],
+    by,
+    municipal_percent: Decimal = Decimal(50),
+    kind: str = InterventionKind.SPOT,
+) -> SpotIntervention:
+    """Propose to share chosen open bills between the customer and the municipality (50/50 by default)."""
+    if not bills:
+        raise DomainError(_("Scegli almeno una fattura aperta."))
+    if any(bill.customer_id != customer.pk or bill.closed_on or bill.residual <= 0 for bill in bills):
+        raise DomainError(_("Si possono scegliere solo fatture aperte di questo cliente."))
+    if not Decimal(0) < municipal_percent <= Decimal(100):
+        raise DomainError(_("La quota del Comune deve essere tra 0 e 100%."))
+    if kind == InterventionKind.PLAN_HELP and not is_eligible_for_help(customer=customer):
+        raise DomainError(_("L'aiuto su nuove bollette spetta a chi ha rispettato il piano di rientro."))
+    amount = quantize(sum((bill.residual for bill in bills), Decimal(0)))
+    customer_share, municipal_share = shares(amount, municipal_percent)
+    with transaction.atomic():
+        intervention = SpotIntervention.objects.create(
+            customer=customer,
+            kind=kind,
+            amount=amount,
+            municipal_percent=municipal_percent,
+            customer_share=customer_share,
+            municipal_share=municipal_share,
+            year=timezone.localdate().year,
+            created_by=by,
+        )
+        intervention.bills.set(bills)
+        InterventionTransition.objects.create(
+            intervention=intervention, from_status="", to_status=InterventionStatus.PROPOSED, by=by
+        )
+        open_deadline(
+            step=Step.SPOT_SHARE, subject=intervention, owner=customer.utility, person=customer.person
+        )
+    return intervention
+
+
+def confirm_customer_share(*, intervention: SpotIntervention, by=None, why: str = "") -> SpotIntervention:
+    """The utility confirms the customer paid their share (by hand, or its payments file did)."""
+    with transaction.atomic():
+        intervention = _locked(intervention)
+        _transition(intervention=intervention, to=InterventionStatus.SHARE_PAID, by=by, why=why)
+        meet_deadlines(subject=intervention, steps=[Step.SPOT_SHARE])
+        open_deadline(
+            step=Step.SPOT_AUTHORIZATION,
+            subject=intervention,
+            owner=intervention.customer.person.organization,
+            person=intervention.customer.person,
+        )
+    return intervention
+
+
+def budget_use(*, municipality: Organization, year: int) -> tuple[Decimal, Decimal]:
+    """(committed, spent) of the municipality's contributions in a budget year."""
+    interventions = SpotIntervention.objects.filter(customer__person__organization=municipality, year=year)
+    committed = interventions.filter(status__in=COMMITTED).aggregate(total=Sum("municipal_share"))["total"]
+    spent = interventions.filter(status=InterventionStatus.APPLIED).aggregate(total=Sum("municipal_share"))[
+        "total"
+    ]
+    return quantize(committed), quantize(spent)
+
+
+def authorize_contribution(*, intervention: SpotIntervention, by) -> SpotIntervention:
+    """A municipality manager authorizes the contribution; refused, writing nothing, beyond the budget."""
+    with transaction.atomic():
+        intervention = _locked(intervention)
+        municipality = intervention.customer.person.organization
+        # One authorization at a time per budget: two cannot both fit in what only one fits in.
+        budget = (
+            Budget.objects.select_for_update()
+            .filter(municipality=municipality, year=intervention.year)
+            .first()
+        )
+        if budget is None:
+            raise DomainError(
+                _("Non c'è un budget per il %(year)s: chiedi al responsabile di inserirlo.")
+                % {"year": intervention.year}
+            )
+        committed, spent = budget_use(municipality=municipality, year=intervention.year)
+        available = budget.amount - committed - spent
+        if intervention.municipal_share > available:
+            raise DomainError(
+                _("Il contributo di %(share)s supera il budget %(year)s: restano %(available)s.")
+                % {
+                    "share": format_euro(intervention.municipal_share),
+                    "year": intervention.year,
+                    "available": format_euro(available),
+                }
+            )
+        _transition(intervention=intervention, to=InterventionStatus.AUTHORIZED, by=by)
+        meet_deadlines(subject=intervention, steps=[Step.SPOT_AUTHORIZATION])
+    return intervention
+
+
+def send_credit(*, intervention: SpotIntervention, by) -> SpotIntervention:
+    """Create the municipal credit (in transit, with its riferimento) for the utility to apply."""
+    with transaction.atomic():
+        intervention = _locked(intervention)
+        _transition(intervention=intervention, to=InterventionStatus.CREDIT_SENT, by=by)
+        bills = list(intervention.bills.all())
+        intervention.credit = create_credit(
+            customer=intervention.customer,
+            kind=CreditKind.MUNICIPAL,
+            amount=intervention.municipal_share,
+            reason=_("Contributo del Comune, intervento n. %(pk)s") % {"pk": intervention.pk},
+            created_on=timezone.localdate(),
+            by=by,
+            bill=bills[0] if len(bills) == 1 else None,
+        )
+        intervention.save(update_fields=["credit"])
+    return intervention
+
+
+def react_to_payments(*, run: ImportRun) -> None:
+    """A payments file may show the customer's share paid, or the utility applying the credit."""
+    if run.kind != ImportKind.PAYMENTS:
+        return
+    customers = Payment.objects.filter(run=run).values("customer")
+    for intervention in SpotIntervention.objects.filter(
+        status=InterventionStatus.PROPOSED, customer__in=customers
+    ):
+        paid = Payment.objects.filter(
+            customer=intervention.customer_id, paid_on__gte=intervention.proposed_on, reference=""
+        ).aggregate(total=Sum("amount"))["total"]
+        if quantize(paid) >= intervention.customer_share:
+            confirm_customer_share(intervention=intervention, why=_("dal file dei pagamenti"))
+    applied = SpotIntervention.objects.filter(
+        status=InterventionStatus.CREDIT_SENT, credit__status=CreditStatus.APPLIED
+    ).select_related("credit")
+    for intervention in applied:
+        with transaction.atomic():
+            _transition(
+                intervention=_locked(intervention),
+                to=InterventionStatus.APPLIED,
+                by=None,
+                why=_("il gestore ha applicato l'accredito %(reference)s")
+                % {"reference": intervention.credit.reference},
+            )
+
+
+def set_budget(*, municipality: Organization, year: int, amount: Decimal) -> Budget:
+    """Set the year's budget; it may not fall below what is already committed and spent."""
+    with transaction.atomic():
+        committed, spent = budget_use(municipality=municipality, year=year)
+        if amount < committed + spent:
+            raise DomainError(
+                _("Il budget non può scendere sotto quanto già impegnato e speso (%(used)s).")
+                % {"used": format_euro(committed + spent)}
+            )
+        budget, _created = Budget.objects.update_or_create(
+            municipality=municipality, year=year, defaults={"amount": amount}
+        )
+    return budget

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from risorsa.interventions import views
+
+app_name = "interventions"
+
+urlpatterns = [
+    path("", views.intervention_list, name="list"),
+    path("budget/", views.budget_update, name="budget"),
+    path("new/<int:customer_pk>/", views.intervention_create, name="create"),
+    path("<int:pk>/", views.intervention_detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.intervention_action, name="action"),
+]
