@@ -17,7 +17,7 @@ class SimulationForm(forms.Form):
         min_value=Decimal(1),
         max_value=Decimal(100),
         decimal_places=1,
-        initial=DEFAULT_SHARE * 100,
+        initial=(DEFAULT_SHARE * 100).normalize(),
         localize=True,
     )
     max_months = forms.IntegerField(

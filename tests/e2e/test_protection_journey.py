@@ -1,0 +1,72 @@
+"""The municipality protects a customer and sends a plan; the utility approves it; a cut is an incident."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from risorsa.ledger.tests.helpers import SAMPLES, import_file, import_sample
+
+
+@pytest.fixture
+def rossi(transactional_db, personas, utility):
+    import_sample(utility, "fatture", "fatture_ok.csv")
+    return utility.customers.get(code="C100000")
+
+
+def test_protection_plan_approval_and_the_incident_banner(
+    page, live_server, log_in, rossi, utility, screenshot, tmp_path
+):
+    # A municipality operator proposes a protection for ROSSI MARIO and activates it.
+    log_in("comune.operatore")
+    page.get_by_role("navigation", name="Menu principale").get_by_role("link", name="Morosità").click()
+    page.get_by_role("link", name="C100000").click()
+    page.get_by_role("link", name="Proponi una tutela").click()
+    page.get_by_label("Motivazione").fill("Nucleo monoreddito con due minori; padre disoccupato.")
+    page.get_by_role("button", name="Proponi").click()
+    expect(page.get_by_text("Tutela proposta.")).to_be_visible()
+    page.get_by_test_id("action-activate").get_by_role("button", name="Attiva").click()
+    expect(page.get_by_text("Tutela attiva.")).to_be_visible()
+    expect(page.get_by_test_id("current-debt")).to_have_text(re.compile(r"383,26\s€"))
+    screenshot("tutela-attiva")
+
+    # They build a plan in the simulator: the schedule follows what they type.
+    page.get_by_role("link", name="cliente C100000").click()
+    page.get_by_role("link", name="Simula un piano di rientro").click()
+    page.get_by_label("Reddito mensile del nucleo").fill("900,00")
+    page.get_by_label("Prima rata il").fill("01/04/2010")
+    expect(page.get_by_test_id("schedule")).to_contain_text("3 rate da 127,75")
+    page.get_by_label("Reddito mensile del nucleo").fill("600,00")
+    expect(page.get_by_test_id("schedule")).to_contain_text("5 rate da 76,65")
+    screenshot("simulatore")
+    page.get_by_role("button", name="Salva come bozza").click()
+    page.get_by_role("button", name="Invia al gestore").click()
+    expect(page.get_by_text("Piano inviato al gestore per l'approvazione.")).to_be_visible()
+    screenshot("piano-inviato")
+
+    # A utility manager finds it waiting and approves it.
+    page.get_by_role("button", name="Esci").click()
+    log_in("aem.responsabile")
+    page.get_by_role("navigation", name="Menu principale").get_by_role("link", name="Da fare").click()
+    expect(page.get_by_test_id("todo")).to_contain_text("Approvare il piano di rientro")
+    page.get_by_role("link", name="Approvare il piano di rientro").click()
+    page.get_by_role("button", name="Approva il piano").click()
+    expect(page.get_by_text("Piano approvato.")).to_be_visible()
+    screenshot("piano-approvato")
+
+    # The utility's file reports a power reduction and then a cut of the protected supply.
+    first_two = tmp_path / "eventi.csv"
+    first_two.write_text("".join((SAMPLES / "eventi_ok.csv").read_text().splitlines(keepends=True)[:3]))
+    assert import_file(utility, "eventi", first_two).status == "completato"
+    page.reload()
+    expect(page.get_by_test_id("incident-banner")).to_contain_text("1 fornitura protetta è sospesa")
+    screenshot("banner-gestore")
+
+    page.get_by_role("button", name="Esci").click()
+    log_in("comune.operatore")
+    expect(page.get_by_test_id("incident-banner")).to_be_visible()
+    page.get_by_role("link", name="Vedi gli incidenti").click()
+    page.get_by_role("link", name="01/03/2010").click()
+    expect(page.get_by_test_id("timeline")).to_contain_text("riduzione di potenza")
+    expect(page.get_by_test_id("timeline")).to_contain_text("In attesa della riattivazione.")
+    screenshot("incidente-comune")
