@@ -79,5 +79,14 @@ def test_the_demo_has_about_130_protections_at_every_stage_an_open_incident_and_
     # Computed from the two snapshots of the bills: the seed reports more than 60%.
     assert outcomes.reduction is not None and outcomes.reduction > 0.5
     assert outcomes.baseline > outcomes.current > 0
+    from risorsa.interventions.models import InterventionStatus, SpotIntervention
+    from risorsa.repayment.models import PlanStatus, RepaymentPlan
+
+    plans = set(RepaymentPlan.objects.values_list("status", flat=True))
+    assert plans == set(PlanStatus.values)
+    interventions = set(SpotIntervention.objects.values_list("status", flat=True))
+    assert interventions == set(InterventionStatus.values)
+    before = (RepaymentPlan.objects.count(), SpotIntervention.objects.count())
     call_command("load_demo", stdout=StringIO())
     assert Protection.objects.count() == sum(by_status.values())
+    assert (RepaymentPlan.objects.count(), SpotIntervention.objects.count()) == before

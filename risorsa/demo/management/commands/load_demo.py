@@ -12,16 +12,22 @@ from django.db import transaction
 
 from risorsa.coordination.models import Deadline, Step
 from risorsa.coordination.services import meet_deadlines
+from risorsa.core.calendar import add_months
 from risorsa.demo.ledger import EXTRACTION, LATER_EXTRACTION, write_files
 from risorsa.demo.people import demo_people
+from risorsa.interventions import services as intervention_services
 from risorsa.ledger import services as ledger
-from risorsa.ledger.models import Customer, ImportRun, ImportStatus
+from risorsa.ledger.models import Bill, Customer, ImportRun, ImportStatus
+from risorsa.ledger.selectors import balance_for
 from risorsa.organizations.models import OrganizationKind, Role
 from risorsa.organizations.services import ensure_member, ensure_organization
 from risorsa.protection import services as protection_services
 from risorsa.protection.models import ContactChannel, EndReason, Protection
 from risorsa.registry import services as registry
 from risorsa.registry.models import FragilityLevel, Isee, Person
+from risorsa.repayment import services as repayment
+from risorsa.repayment.models import RepaymentPlan
+from risorsa.repayment.schedule import Terms
 
 DEMO_PASSWORD = "risorsa-demo"  # noqa: S105 - demo data only, refused outside DEBUG/RISORSA_DEMO
 
@@ -48,6 +54,12 @@ STAFF = {
     "ponte": [("Chiara", "Boldori"), ("Davide", "Rizzi"), ("Elena", "Sacchi")],
 }
 ROLES = [Role.MANAGER, Role.OPERATOR, Role.READER]
+
+
+def _italian(amount: Decimal) -> str:
+    return f"{amount:.2f}".replace(".", ",")
+
+
 REASONS = [
     "Nucleo monoreddito con due minori; il padre ha perso il lavoro a gennaio.",
     "Persona anziana sola, pensione minima, seguita dal servizio domiciliare.",
@@ -161,6 +173,7 @@ class Command(BaseCommand):
         imported += self._import(operator, "pagamenti", demo.files["pagamenti"], EXTRACTION)
         imported += self._import(operator, "fatture", demo.files["fatture_novembre"], LATER_EXTRACTION)
         self._follow_up(members["comune.operatore"].user)
+        imported += self._plans_and_interventions(members, demo.protected)
         return imported
 
     def _import(self, operator, kind: str, path: Path, as_of: date) -> int:
@@ -236,6 +249,105 @@ class Command(BaseCommand):
         )
         for deadline in list(evaluations)[5:]:
             meet_deadlines(subject=deadline.subject, steps=[Step.EVALUATE_REDUCTION], on=deadline.due_on)
+
+    def _plans_and_interventions(self, members, protected: list[str]) -> int:
+        """Plans and spot interventions at every stage, dated from today; then the utility's recent
+        payments, imported like any file, pay installments, confirm shares and settle credits."""
+        if RepaymentPlan.objects.exists():
+            return 0
+        operator, manager = members["comune.operatore"].user, members["comune.responsabile"].user
+        approver = members["aem.responsabile"].user
+        today = date.today()  # noqa: DTZ011 - demo dates, a day is enough
+        customers = {c.code: c for c in Customer.objects.filter(code__in=protected).select_related("person")}
+        debtors = [customers[code] for code in protected if code in customers]
+        debtors = [c for c in debtors if balance_for(customer=c) > 50][:24]
+        payments: list[str] = []
+        # stage: (how many, months ago the first installment fell due, installments paid)
+        stages = [
+            ("bozza", 2, 0, 0),
+            ("proposta", 2, 0, 0),
+            ("approvata", 2, 0, 0),
+            ("attiva", 12, 2, 2),
+            ("completata", 2, 3, 99),
+            ("decaduta", 2, 4, 0),
+            ("annullata", 1, 0, 0),
+        ]
+        plans = []
+        index = 0
+        for stage, count, months_ago, paid in stages:
+            for customer in debtors[index : index + count]:
+                start = add_months(today, -months_ago) if months_ago else add_months(today, 1)
+                terms = Terms(
+                    debt=min(balance_for(customer=customer), Decimal("1500.00")),
+                    monthly_income=Decimal(900 + 50 * (index % 12)),
+                    start_on=start,
+                )
+                plan = repayment.draft_plan(customer=customer, terms=terms, by=operator)
+                if stage != "bozza":
+                    repayment.propose_plan(plan=plan, by=operator)
+                if stage == "annullata":
+                    repayment.refuse_plan(
+                        plan=plan, by=approver, why="Importo da ricalcolare dopo l'ultima bolletta."
+                    )
+                elif stage not in ("bozza", "proposta"):
+                    repayment.approve_plan(plan=plan, by=approver)
+                if stage not in ("bozza", "proposta", "approvata", "annullata"):
+                    repayment.activate_plan(
+                        plan=plan, by=operator, signed_on=min(today, start - timedelta(days=7))
+                    )
+                    plans.append((plan, paid))
+                index += 1
+        for plan, paid in plans:
+            for installment in plan.installments.order_by("number")[:paid]:
+                day = min(today, installment.due_on - timedelta(days=2))
+                payments.append(
+                    f"PR{plan.pk:04d}{installment.number:02d};{plan.customer.code};;{day:%d/%m/%Y};"
+                    f"{_italian(installment.amount)};BOLLETTINO;"
+                )
+        year = today.year
+        intervention_services.set_budget(
+            municipality=members["comune.responsabile"].organization, year=year, amount=Decimal("20000.00")
+        )
+        others = [
+            c
+            for c in Customer.objects.exclude(code__in=protected).select_related("person").order_by("code")
+            if Bill.objects.filter(customer=c, closed_on__isnull=True, residual__gt=0).exists()
+        ][:10]
+        for number, customer in enumerate(others):
+            bill = (
+                Bill.objects.filter(customer=customer, closed_on__isnull=True, residual__gt=0)
+                .order_by("due_on")
+                .first()
+            )
+            intervention = intervention_services.propose_intervention(
+                customer=customer, bills=[bill], by=operator
+            )
+            if number in (2, 3):  # the customer pays: the utility's file confirms it
+                payments.append(
+                    f"PS{intervention.pk:04d};{customer.code};{bill.number};{today:%d/%m/%Y};"
+                    f"{_italian(intervention.customer_share)};SPORTELLO;"
+                )
+            if number >= 4:
+                intervention_services.confirm_customer_share(
+                    intervention=intervention, by=members["aem.operatore"].user
+                )
+            if number >= 6:
+                intervention_services.authorize_contribution(intervention=intervention, by=manager)
+            if number >= 8:
+                intervention_services.send_credit(intervention=intervention, by=operator)
+                intervention.refresh_from_db()
+                if number == 9:  # the utility applied this one
+                    payments.append(
+                        f"PC{intervention.pk:04d};{customer.code};{bill.number};{today:%d/%m/%Y};"
+                        f"{_italian(intervention.municipal_share)};PROGRAMMA;{intervention.credit.reference}"
+                    )
+        path = Path(settings.VAR_DIR) / "demo" / f"aem-pagamenti-{today:%Y%m%d}.csv"
+        header = "id_pagamento;codice_cliente;numero_fattura;data_pagamento;importo;canale;riferimento"
+        path.write_text("\n".join([header, *payments]) + "\n", encoding="utf-8")
+        imported = self._import(members["aem.operatore"], "pagamenti", path, today)
+        for plan, _paid in plans:
+            repayment.follow_payments(plan=plan)  # the lapsed ones have no payment to wake them up
+        return imported
 
     def _isee(self, manager, household, rng) -> None:
         protocol = f"INPS-ISEE-2010-{household.pk:08d}-00"
