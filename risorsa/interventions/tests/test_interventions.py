@@ -37,7 +37,7 @@ def test_fifty_fifty_of_300_01_gives_shares_that_sum_to_300_01():
 def test_the_two_shares_always_sum_to_the_amount(amount, percent):
     customer, municipal = shares(amount, percent)
     assert customer + municipal == amount
-    assert customer >= 0 and municipal > 0 or amount * percent / 100 < Decimal("0.005")
+    assert (customer >= 0 and municipal > 0) or amount * percent / 100 < Decimal("0.005")
     assert municipal.as_tuple().exponent == -2
 
 
@@ -155,7 +155,7 @@ def test_an_authorization_beyond_the_budget_is_refused_and_nothing_is_written(ut
         services.confirm_customer_share(intervention=intervention, by=users["aem.operatore"])
     services.authorize_contribution(intervention=first, by=users["comune.responsabile"])  # 191,63 of 250
     before = (InterventionTransition.objects.count(), SpotIntervention.objects.get(pk=second.pk).status)
-    with pytest.raises(DomainError, match="supera il budget .*: restano 58,37"):
+    with pytest.raises(DomainError, match=r"supera il budget .*: restano 58,37"):
         services.authorize_contribution(intervention=second, by=users["comune.responsabile"])
     assert (
         InterventionTransition.objects.count(),
