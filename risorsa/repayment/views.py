@@ -64,11 +64,13 @@ def plan_simulate(request, customer_pk):
 @membership_required(kinds=BOTH)
 def plan_detail(request, pk):
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
-    return render(
-        request,
-        "repayment/plan_detail.html",
-        {"plan": plan, "reason_form": ReasonForm(), "signature_form": SignatureForm()},
-    )
+    context = {
+        "plan": plan,
+        "reason_form": ReasonForm(),
+        "signature_form": SignatureForm(),
+        "eligible": selectors.is_eligible_for_help(customer=plan.customer),
+    }
+    return render(request, "repayment/plan_detail.html", context)
 
 
 # action: (organization kind, roles, form, call)

@@ -224,3 +224,19 @@ def test_the_plan_prints_as_a_pdf_for_signature(client_for, utility, users):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert len(response.content) > 2000
+
+
+@pytest.mark.django_db
+def test_the_plan_page_says_when_the_customer_may_get_help_on_new_bills(client_for, utility, users):
+    customer = sample_customer(utility)
+    plan = active_plan(customer, users)
+    client = client_for("comune.operatore")
+    assert (
+        "Il cliente sta rispettando il piano"
+        in client.get(reverse("repayment:detail", args=[plan.pk])).content.decode()
+    )
+    services.follow_payments(plan=plan, today=date(2010, 5, 4))  # two missed: lapsed
+    assert (
+        "Il cliente sta rispettando il piano"
+        not in client.get(reverse("repayment:detail", args=[plan.pk])).content.decode()
+    )
