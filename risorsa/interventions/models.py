@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import MoneyField
-from risorsa.ledger.models import Bill, Credit, Customer
-from risorsa.organizations.models import Membership, Organization, OrganizationKind
+from risorsa.core.workflow import TransitionRecord
+from risorsa.ledger.models import Bill, Credit, Customer, CustomerScopedQuerySet
+from risorsa.organizations.models import Organization
 
 CENT = Decimal("0.01")
 
@@ -70,17 +71,8 @@ class Budget(models.Model):
         return f"{self.year}: {self.amount}"
 
 
-class InterventionQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None):
-        """The municipality sees every intervention, a utility its customers' (amounts, status)."""
-        if membership is None:
-            return self.none()
-        kind = membership.organization.kind
-        if kind == OrganizationKind.MUNICIPALITY:
-            return self
-        if kind == OrganizationKind.UTILITY:
-            return self.filter(customer__utility_id=membership.organization_id)
-        return self.none()
+class InterventionQuerySet(CustomerScopedQuerySet):
+    pass
 
 
 class SpotIntervention(models.Model):
@@ -137,27 +129,12 @@ class SpotIntervention(models.Model):
         return reverse("interventions:detail", args=[self.pk])
 
 
-class InterventionTransition(models.Model):
+class InterventionTransition(TransitionRecord):
     """Every change of an intervention's status (append-only); `by` is empty when a file decided it."""
 
+    statuses = InterventionStatus
     intervention = models.ForeignKey(SpotIntervention, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(_("da"), max_length=20, choices=InterventionStatus.choices, blank=True)
-    to_status = models.CharField(_("a"), max_length=20, choices=InterventionStatus.choices)
-    at = models.DateTimeField(_("quando"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("chi"),
-    )
-    why = models.TextField(_("perché"), blank=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("passaggio di stato dell'intervento")
         verbose_name_plural = _("passaggi di stato dell'intervento")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"

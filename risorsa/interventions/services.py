@@ -12,6 +12,7 @@ from risorsa.coordination.models import Step
 from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.exceptions import DomainError
 from risorsa.core.money import format_euro, quantize
+from risorsa.core.workflow import change_status
 from risorsa.interventions.models import (
     ALLOWED_TRANSITIONS,
     COMMITTED,
@@ -29,17 +30,16 @@ from risorsa.repayment.selectors import is_eligible_for_help
 
 
 def _transition(*, intervention: SpotIntervention, to: str, by, why: str = "") -> None:
-    """Move along the declared pipeline and record the change; anything else is refused in Italian."""
-    current = intervention.status
-    if to not in ALLOWED_TRANSITIONS[InterventionStatus(current)]:
-        raise DomainError(
-            _("Un intervento in stato «%(current)s» non può passare a «%(target)s».")
-            % {"current": InterventionStatus(current).label, "target": InterventionStatus(to).label}
-        )
-    intervention.status = to
-    intervention.save(update_fields=["status"])
-    InterventionTransition.objects.create(
-        intervention=intervention, from_status=current, to_status=to, by=by, why=why
+    """Move along the intervention's pipeline and record it; anything else is refused in Italian."""
+    change_status(
+        intervention,
+        to=to,
+        allowed=ALLOWED_TRANSITIONS,
+        statuses=InterventionStatus,
+        refusal=_("Un intervento in stato «%(current)s» non può passare a «%(target)s»."),
+        log=intervention.transitions,
+        by=by,
+        why=why,
     )
 
 

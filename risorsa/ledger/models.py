@@ -137,6 +137,25 @@ class ImportIssue(models.Model):
         return _("riga %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
+class CustomerScopedQuerySet(models.QuerySet):
+    """Rows about a customer: the municipality sees them all, a utility its own customers', the
+    partner none (until referrals grant it). `hidden_from_utility` keeps out what is not yet the
+    utility's business (a proposal, a draft)."""
+
+    hidden_from_utility: Q | None = None
+
+    def visible_to(self, membership: Membership | None):
+        if membership is None:
+            return self.none()
+        kind = membership.organization.kind
+        if kind == OrganizationKind.MUNICIPALITY:
+            return self
+        if kind == OrganizationKind.UTILITY:
+            rows = self.filter(customer__utility_id=membership.organization_id)
+            return rows.exclude(self.hidden_from_utility) if self.hidden_from_utility else rows
+        return self.none()
+
+
 class Customer(models.Model):
     """The utility's customer code (codice cliente), held by a person of the registry."""
 

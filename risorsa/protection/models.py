@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import MoneyField
-from risorsa.ledger.models import Customer, MeterEvent, SupplyPoint
-from risorsa.organizations.models import Membership, OrganizationKind
+from risorsa.core.workflow import TransitionRecord
+from risorsa.ledger.models import Customer, CustomerScopedQuerySet, MeterEvent, SupplyPoint
 
 
 class ProtectionStatus(models.TextChoices):
@@ -36,19 +36,8 @@ class EndReason(models.TextChoices):
     OTHER = "altro", _("altro")
 
 
-class ProtectionQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None):
-        """The municipality sees every protection; a utility its customers' in force; the partner none."""
-        if membership is None:
-            return self.none()
-        kind = membership.organization.kind
-        if kind == OrganizationKind.MUNICIPALITY:
-            return self
-        if kind == OrganizationKind.UTILITY:
-            return self.filter(customer__utility_id=membership.organization_id).exclude(
-                status=ProtectionStatus.PROPOSED
-            )
-        return self.none()
+class ProtectionQuerySet(CustomerScopedQuerySet):
+    hidden_from_utility = Q(status=ProtectionStatus.PROPOSED)  # the utility learns of it once in force
 
 
 class Protection(models.Model):
@@ -107,25 +96,15 @@ class Protection(models.Model):
         return self.status == ProtectionStatus.ACTIVE
 
 
-class ProtectionTransition(models.Model):
+class ProtectionTransition(TransitionRecord):
     """Every change of a protection's status (append-only): who, when, from, to, why."""
 
+    statuses = ProtectionStatus
     protection = models.ForeignKey(Protection, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(_("da"), max_length=10, choices=ProtectionStatus.choices, blank=True)
-    to_status = models.CharField(_("a"), max_length=10, choices=ProtectionStatus.choices)
-    at = models.DateTimeField(_("quando"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chi")
-    )
-    why = models.TextField(_("perché"), blank=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("passaggio di stato della tutela")
         verbose_name_plural = _("passaggi di stato della tutela")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
 
 
 class ContactChannel(models.TextChoices):
@@ -161,18 +140,7 @@ class IncidentKind(models.TextChoices):
     NON_DISCONNECTABLE = "non_disalimentabile", _("fornitura non disalimentabile")
 
 
-class IncidentQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None):
-        """The municipality sees every incident, a utility its customers' (the partner: with referrals)."""
-        if membership is None:
-            return self.none()
-        kind = membership.organization.kind
-        if kind == OrganizationKind.MUNICIPALITY:
-            return self
-        if kind == OrganizationKind.UTILITY:
-            return self.filter(customer__utility_id=membership.organization_id)
-        return self.none()
-
+class IncidentQuerySet(CustomerScopedQuerySet):
     def open(self):
         return self.filter(closed_on__isnull=True)
 

@@ -10,6 +10,7 @@ from risorsa.coordination.models import Step
 from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.calendar import add_months, add_working_days, next_working_day
 from risorsa.core.exceptions import DomainError
+from risorsa.core.workflow import change_status
 from risorsa.ledger.models import Customer, ImportRun, MeterEvent, MeterEventKind
 from risorsa.ledger.selectors import balance_for
 from risorsa.protection.models import (
@@ -39,16 +40,17 @@ def _decision_day(on: date | None) -> date:
 
 
 def _transition(*, protection: Protection, to: str, by, why: str = "") -> None:
-    """Move along the declared pipeline and record the change; anything else is refused in Italian."""
-    current = protection.status
-    if to not in ALLOWED_TRANSITIONS[ProtectionStatus(current)]:
-        raise DomainError(
-            _("Una tutela %(current)s non può diventare %(target)s.")
-            % {"current": ProtectionStatus(current).label, "target": ProtectionStatus(to).label}
-        )
-    protection.status = to
-    ProtectionTransition.objects.create(
-        protection=protection, from_status=current, to_status=to, by=by, why=why
+    """Move along the protection's pipeline and record it; anything else is refused in Italian."""
+    change_status(
+        protection,
+        to=to,
+        allowed=ALLOWED_TRANSITIONS,
+        statuses=ProtectionStatus,
+        refusal=_("Una tutela %(current)s non può diventare %(target)s."),
+        log=protection.transitions,
+        by=by,
+        why=why,
+        save=False,  # activation and ending set their dates with it (database checks hold them together)
     )
 
 

@@ -2,12 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import MoneyField
-from risorsa.ledger.models import Customer
-from risorsa.organizations.models import Membership, OrganizationKind
+from risorsa.core.workflow import TransitionRecord
+from risorsa.ledger.models import Customer, CustomerScopedQuerySet
 
 
 class PlanStatus(models.TextChoices):
@@ -33,19 +32,8 @@ ALLOWED_TRANSITIONS = {
 }
 
 
-class PlanQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None):
-        """The municipality sees every plan, a utility its customers' once proposed; the partner none."""
-        if membership is None:
-            return self.none()
-        kind = membership.organization.kind
-        if kind == OrganizationKind.MUNICIPALITY:
-            return self
-        if kind == OrganizationKind.UTILITY:
-            return self.filter(customer__utility_id=membership.organization_id).exclude(
-                status=PlanStatus.DRAFT
-            )
-        return self.none()
+class PlanQuerySet(CustomerScopedQuerySet):
+    hidden_from_utility = Q(status=PlanStatus.DRAFT)  # a draft is the social worker's, not yet sent
 
 
 class RepaymentPlan(models.Model):
@@ -132,27 +120,12 @@ class Installment(models.Model):
         return f"{self.number}: {self.amount} ({self.due_on:%d/%m/%Y})"
 
 
-class PlanTransition(models.Model):
+class PlanTransition(TransitionRecord):
     """Every change of a plan's status (append-only); `by` is empty when the payments decided it."""
 
+    statuses = PlanStatus
     plan = models.ForeignKey(RepaymentPlan, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(_("da"), max_length=10, choices=PlanStatus.choices, blank=True)
-    to_status = models.CharField(_("a"), max_length=10, choices=PlanStatus.choices)
-    at = models.DateTimeField(_("quando"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("chi"),
-    )
-    why = models.TextField(_("perché"), blank=True)
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("passaggio di stato del piano")
         verbose_name_plural = _("passaggi di stato del piano")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"

@@ -11,6 +11,7 @@ from risorsa.coordination.models import Step
 from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.exceptions import DomainError
 from risorsa.core.money import format_euro
+from risorsa.core.workflow import change_status
 from risorsa.ledger.models import Customer, ImportKind, ImportRun, Payment
 from risorsa.repayment.models import (
     ALLOWED_TRANSITIONS,
@@ -25,16 +26,17 @@ from risorsa.repayment.schedule import Terms, build
 
 
 def _transition(*, plan: RepaymentPlan, to: str, by, why: str = "") -> None:
-    """Move along the declared pipeline and record the change; anything else is refused in Italian."""
-    current = plan.status
-    if to not in ALLOWED_TRANSITIONS[PlanStatus(current)]:
-        raise DomainError(
-            _("Un piano in stato «%(current)s» non può passare a «%(target)s».")
-            % {"current": PlanStatus(current).label, "target": PlanStatus(to).label}
-        )
-    plan.status = to
-    plan.save(update_fields=["status"])
-    PlanTransition.objects.create(plan=plan, from_status=current, to_status=to, by=by, why=why)
+    """Move along the plan's pipeline and record it; anything else is refused in Italian."""
+    change_status(
+        plan,
+        to=to,
+        allowed=ALLOWED_TRANSITIONS,
+        statuses=PlanStatus,
+        refusal=_("Un piano in stato «%(current)s» non può passare a «%(target)s»."),
+        log=plan.transitions,
+        by=by,
+        why=why,
+    )
 
 
 def _locked(plan: RepaymentPlan) -> RepaymentPlan:

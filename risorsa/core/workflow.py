@@ -1,0 +1,75 @@
+"""Status pipelines: each workflow declares its allowed transitions; one function moves along them.
+
+Every change is checked against the workflow's ALLOWED_TRANSITIONS and written to its log of
+transitions (who, when, from, to, why), an append-only table built on `TransitionRecord`.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.core.exceptions import DomainError
+
+
+class TransitionRecord(models.Model):
+    """One change of status; the subclass adds the foreign key to its subject and `statuses`."""
+
+    statuses: type[models.TextChoices]
+
+    from_status = models.CharField(_("da"), max_length=20, blank=True)
+    to_status = models.CharField(_("a"), max_length=20)
+    at = models.DateTimeField(_("quando"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chi"),
+    )
+    why = models.TextField(_("perché"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return self.statuses(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return self.statuses(self.to_status).label
+
+
+def change_status(
+    subject: Any,
+    *,
+    to: str,
+    allowed: Mapping[Any, Iterable[str]],
+    statuses: type[models.TextChoices],
+    refusal: str,
+    log: Any,
+    by,
+    why: str = "",
+    save: bool = True,
+) -> None:
+    """Move `subject` to `to` if its pipeline allows it, and log the change; otherwise refuse.
+
+    `subject` has a `status` of `statuses`; `refusal` is the workflow's Italian message, with
+    %(current)s and %(target)s; `log` is the subject's related manager of transitions.
+    """
+    current = subject.status
+    if to not in allowed[current]:
+        raise DomainError(refusal % {"current": statuses(current).label, "target": statuses(to).label})
+    subject.status = to
+    if save:  # otherwise the caller saves it with the other fields the change sets
+        subject.save(update_fields=["status"])
+    log.create(from_status=current, to_status=to, by=by, why=why)
