@@ -72,7 +72,7 @@ class Protection(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"],
-                condition=Q(status__in=["proposta", "attiva", "sospesa"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="one_open_protection_per_customer",
             ),
             models.CheckConstraint(

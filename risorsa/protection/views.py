@@ -119,7 +119,7 @@ def protection_detail(request, pk):
     return render(
         request,
         "protection/protection_detail.html",
-        {"protection": protection, "forms": _forms(), "statuses": ProtectionStatus},
+        {"protection": protection, "forms": _forms()},
     )
 
 
@@ -148,7 +148,6 @@ def protection_action(request, pk, action):
         {
             "protection": protection,
             "forms": _forms(failed=(action, form)),
-            "statuses": ProtectionStatus,
             "error": error,
         },
         status=400,

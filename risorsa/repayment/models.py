@@ -67,7 +67,7 @@ class RepaymentPlan(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"],
-                condition=Q(status__in=["bozza", "proposta", "approvata", "attiva"]),
+                condition=Q(status__in=OPEN_PLAN_STATUSES),
                 name="one_open_plan_per_customer",
             ),
             models.CheckConstraint(condition=Q(debt__gt=0), name="plan_debt_positive"),
