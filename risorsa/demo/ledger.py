@@ -16,7 +16,8 @@ LATER_EXTRACTION = date(2010, 11, 30)
 PROTECTED = 136  # the seed's list held about 130: a few more are proposed, suspended or ended
 
 
-def _euro(cents: int) -> str:
+def italian_amount(cents: int) -> str:
+    """123456 -> '1.234,56', as the utility's files write amounts."""
     units, rest = divmod(cents, 100)
     return f"{units:,}".replace(",", ".") + f",{rest:02d}"
 
@@ -66,16 +67,16 @@ def write_files(people: list[DemoPerson], folder: Path) -> DemoFiles:
                 bill_number = f"2010/{number:06d}"
                 row = (
                     f"{code};{person.codice_fiscale};{person.surname.upper()};{person.name.upper()};{service};"
-                    f"{point};{person.address};{bill_number};{issued:%d/%m/%Y};{due:%d/%m/%Y};{_euro(amount)};"
+                    f"{point};{person.address};{bill_number};{issued:%d/%m/%Y};{due:%d/%m/%Y};{italian_amount(amount)};"
                 )
-                bills.append(row + _euro(residual))
+                bills.append(row + italian_amount(residual))
                 paid_off = rng.random() < (0.68 if code in protected else 0.15)
-                later_bills.append(row + _euro(0 if paid_off else residual))
+                later_bills.append(row + italian_amount(0 if paid_off else residual))
                 if residual and rng.random() < 0.08:
                     payment += 1
                     paid = EXTRACTION + timedelta(days=rng.randrange(1, 25))
                     payments.append(
-                        f"P{payment:06d};{code};{bill_number};{paid:%d/%m/%Y};{_euro(residual)};"
+                        f"P{payment:06d};{code};{bill_number};{paid:%d/%m/%Y};{italian_amount(residual)};"
                         f"{rng.choice(['SPORTELLO', 'BOLLETTINO', 'POS'])}"
                     )
         if behind and rng.random() < 0.25:

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from risorsa.coordination.models import Deadline
+from risorsa.coordination.selectors import todo_for
 from risorsa.core.money import quantize
 from risorsa.ledger.models import Bill, ImportRun
 from risorsa.organizations.models import Membership, OrganizationKind
@@ -20,9 +20,9 @@ def dashboard_for(*, membership: Membership) -> dict:
     context = {
         "kind": kind,
         "people_count": people.count(),
-        "todo": Deadline.objects.open()
-        .filter(owner_id=membership.organization_id, opened_on__lte=today)
-        .aggregate(total=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))),
+        "todo": todo_for(membership=membership).aggregate(
+            total=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))
+        ),
     }
     if kind == OrganizationKind.MUNICIPALITY:
         since = timezone.now() - timedelta(days=30)

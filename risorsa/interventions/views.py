@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from risorsa.interventions import selectors, services
 from risorsa.interventions.forms import BudgetForm, ProposeForm
 from risorsa.interventions.models import InterventionStatus
 from risorsa.ledger.models import Customer
-from risorsa.organizations.access import MANAGERS, WRITERS, membership_required
+from risorsa.organizations.access import MANAGERS, WRITERS, membership_required, require_role
 from risorsa.organizations.models import OrganizationKind
 
 MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
@@ -96,8 +95,7 @@ def intervention_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404(_("Operazione sconosciuta."))
     kind, roles, call, message = ACTIONS[action]
-    if request.membership.organization.kind != kind or request.membership.role not in roles:
-        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
+    require_role(request.membership, kind=kind, roles=roles)
     try:
         call(intervention, request.user)
     except DomainError as refused:

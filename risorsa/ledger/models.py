@@ -35,14 +35,22 @@ class ImportStatus(models.TextChoices):
 
 
 class UtilityScopedQuerySet(models.QuerySet):
+    """Rows of a utility: the municipality sees every utility's, a utility its own, the partner
+    none (until referrals grant it). `utility_path` leads from the row to its utility;
+    `hidden_from_utility` keeps out what is not yet the utility's business (a proposal, a draft)."""
+
+    utility_path = "utility"
+    hidden_from_utility: Q | None = None
+
     def visible_to(self, membership: Membership | None):
-        """The municipality sees every utility's rows, a utility its own, the partner none (for now)."""
         if membership is None:
             return self.none()
-        if membership.organization.kind == OrganizationKind.MUNICIPALITY:
+        kind = membership.organization.kind
+        if kind == OrganizationKind.MUNICIPALITY:
             return self
-        if membership.organization.kind == OrganizationKind.UTILITY:
-            return self.filter(utility=membership.organization)
+        if kind == OrganizationKind.UTILITY:
+            rows = self.filter(**{f"{self.utility_path}_id": membership.organization_id})
+            return rows.exclude(self.hidden_from_utility) if self.hidden_from_utility else rows
         return self.none()
 
 
@@ -137,23 +145,10 @@ class ImportIssue(models.Model):
         return _("riga %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
-class CustomerScopedQuerySet(models.QuerySet):
-    """Rows about a customer: the municipality sees them all, a utility its own customers', the
-    partner none (until referrals grant it). `hidden_from_utility` keeps out what is not yet the
-    utility's business (a proposal, a draft)."""
+class CustomerScopedQuerySet(UtilityScopedQuerySet):
+    """Rows about a customer, seen as the customer's utility's rows."""
 
-    hidden_from_utility: Q | None = None
-
-    def visible_to(self, membership: Membership | None):
-        if membership is None:
-            return self.none()
-        kind = membership.organization.kind
-        if kind == OrganizationKind.MUNICIPALITY:
-            return self
-        if kind == OrganizationKind.UTILITY:
-            rows = self.filter(customer__utility_id=membership.organization_id)
-            return rows.exclude(self.hidden_from_utility) if self.hidden_from_utility else rows
-        return self.none()
+    utility_path = "customer__utility"
 
 
 class Customer(models.Model):

@@ -43,3 +43,9 @@ def membership_required(
 
 WRITERS = (Role.OPERATOR, Role.MANAGER)
 MANAGERS = (Role.MANAGER,)
+
+
+def require_role(membership, *, kind: str, roles: Iterable[str]) -> None:
+    """Inside a page two kinds share, refuse (403) an action meant for another kind or role."""
+    if membership.organization.kind != kind or membership.role not in roles:
+        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))

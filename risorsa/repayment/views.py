@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +10,8 @@ from django.views.decorators.http import require_POST
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger.models import Customer
 from risorsa.ledger.selectors import balance_for
-from risorsa.organizations.access import membership_required
-from risorsa.organizations.models import OrganizationKind, Role
+from risorsa.organizations.access import MANAGERS, WRITERS, membership_required, require_role
+from risorsa.organizations.models import OrganizationKind
 from risorsa.repayment import selectors, services
 from risorsa.repayment.forms import ReasonForm, SignatureForm, SimulationForm
 from risorsa.repayment.models import PlanStatus
@@ -21,7 +20,6 @@ from risorsa.repayment.schedule import build
 
 MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
 BOTH = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
-WRITERS = {Role.OPERATOR, Role.MANAGER}
 
 
 @membership_required(kinds=BOTH)
@@ -42,8 +40,7 @@ def plan_simulate(request, customer_pk):
         Customer.objects.visible_to(request.membership).select_related("person", "utility"), pk=customer_pk
     )
     if request.method == "POST":
-        if request.membership.role not in WRITERS:
-            raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
+        require_role(request.membership, kind=OrganizationKind.MUNICIPALITY, roles=WRITERS)
         form = SimulationForm(request.POST)
     else:
         form = SimulationForm(request.GET or None, initial={"debt": balance_for(customer=customer)})
@@ -95,13 +92,13 @@ ACTIONS = {
     ),
     "approve": (
         OrganizationKind.UTILITY,
-        {Role.MANAGER},
+        MANAGERS,
         None,
         lambda plan, user, data: services.approve_plan(plan=plan, by=user),
     ),
     "refuse": (
         OrganizationKind.UTILITY,
-        {Role.MANAGER},
+        MANAGERS,
         ReasonForm,
         lambda plan, user, data: services.refuse_plan(plan=plan, by=user, why=data["why"]),
     ),
@@ -122,8 +119,7 @@ def plan_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404(_("Operazione sconosciuta."))
     kind, roles, form_class, call = ACTIONS[action]
-    if request.membership.organization.kind != kind or request.membership.role not in roles:
-        raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
+    require_role(request.membership, kind=kind, roles=roles)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         error = _("Controlla i dati inseriti.")

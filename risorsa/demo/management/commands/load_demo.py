@@ -13,7 +13,7 @@ from django.db import transaction
 from risorsa.coordination.models import Deadline, Step
 from risorsa.coordination.services import meet_deadlines
 from risorsa.core.calendar import add_months
-from risorsa.demo.ledger import EXTRACTION, LATER_EXTRACTION, write_files
+from risorsa.demo.ledger import EXTRACTION, LATER_EXTRACTION, italian_amount, write_files
 from risorsa.demo.people import demo_people
 from risorsa.interventions import services as intervention_services
 from risorsa.ledger import services as ledger
@@ -54,10 +54,6 @@ STAFF = {
     "ponte": [("Chiara", "Boldori"), ("Davide", "Rizzi"), ("Elena", "Sacchi")],
 }
 ROLES = [Role.MANAGER, Role.OPERATOR, Role.READER]
-
-
-def _italian(amount: Decimal) -> str:
-    return f"{amount:.2f}".replace(".", ",")
 
 
 REASONS = [
@@ -302,7 +298,7 @@ class Command(BaseCommand):
                 day = min(today, installment.due_on - timedelta(days=2))
                 payments.append(
                     f"PR{plan.pk:04d}{installment.number:02d};{plan.customer.code};;{day:%d/%m/%Y};"
-                    f"{_italian(installment.amount)};BOLLETTINO;"
+                    f"{italian_amount(int(installment.amount * 100))};BOLLETTINO;"
                 )
         year = today.year
         intervention_services.set_budget(
@@ -325,7 +321,7 @@ class Command(BaseCommand):
             if number in (2, 3):  # the customer pays: the utility's file confirms it
                 payments.append(
                     f"PS{intervention.pk:04d};{customer.code};{bill.number};{today:%d/%m/%Y};"
-                    f"{_italian(intervention.customer_share)};SPORTELLO;"
+                    f"{italian_amount(int(intervention.customer_share * 100))};SPORTELLO;"
                 )
             if number >= 4:
                 intervention_services.confirm_customer_share(
@@ -339,7 +335,8 @@ class Command(BaseCommand):
                 if number == 9:  # the utility applied this one
                     payments.append(
                         f"PC{intervention.pk:04d};{customer.code};{bill.number};{today:%d/%m/%Y};"
-                        f"{_italian(intervention.municipal_share)};PROGRAMMA;{intervention.credit.reference}"
+                        f"{italian_amount(int(intervention.municipal_share * 100))};PROGRAMMA;"
+                        f"{intervention.credit.reference}"
                     )
         path = Path(settings.VAR_DIR) / "demo" / f"aem-pagamenti-{today:%Y%m%d}.csv"
         header = "id_pagamento;codice_cliente;numero_fattura;data_pagamento;importo;canale;riferimento"
