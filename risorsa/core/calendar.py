@@ -1,32 +1,16 @@
 """Working days: Italian national holidays and the territory's patron saint.
 
-Deadlines are counted in working days (Monday to Friday, not a holiday). The patron
-saint's day is local: Cremona's Sant'Omobono, 13 November, unless `PATRON_SAINT_DAY`
-says otherwise.
+Deadlines are counted in working days (Monday to Friday, not a holiday). The national holidays
+come from the `holidays` package (kept up to date with the law: San Francesco, 4 October, is a
+holiday again from 2026); the patron saint's day is local: Cremona's Sant'Omobono, 13 November,
+unless `PATRON_SAINT_DAY` says otherwise.
 """
 
 from datetime import date, timedelta
 from functools import lru_cache
 
 from django.conf import settings
-
-# Fixed national holidays (month, day): Capodanno, Epifania, Liberazione, Festa del lavoro,
-# Festa della Repubblica, Ferragosto, Ognissanti, Immacolata, Natale, Santo Stefano.
-NATIONAL_HOLIDAYS = ((1, 1), (1, 6), (4, 25), (5, 1), (6, 2), (8, 15), (11, 1), (12, 8), (12, 25), (12, 26))
-
-
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (the anonymous algorithm of Meeus/Jones/Butcher)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month, day = divmod(h + leap - 7 * m + 114, 31)
-    return date(year, month, day + 1)
+from holidays import country_holidays
 
 
 def patron_saint_day() -> tuple[int, int]:
@@ -34,17 +18,14 @@ def patron_saint_day() -> tuple[int, int]:
     return month, day
 
 
-@lru_cache(maxsize=64)
-def holidays(year: int, patron: tuple[int, int] = (11, 13)) -> frozenset[date]:
-    """The non-working days of `year` that are not weekends (Easter Monday included)."""
-    days = {date(year, month, day) for month, day in (*NATIONAL_HOLIDAYS, patron)}
-    easter = easter_sunday(year)
-    days |= {easter, easter + timedelta(days=1)}
-    return frozenset(days)
+@lru_cache(maxsize=256)
+def holidays_in(year: int, patron: tuple[int, int] = (11, 13)) -> frozenset[date]:
+    """The holidays of `year`: the national ones (Easter Monday included) and the patron saint's day."""
+    return frozenset({*country_holidays("IT", years=year), date(year, *patron)})
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in holidays(day.year, patron_saint_day())
+    return day.weekday() < 5 and day not in holidays_in(day.year, patron_saint_day())
 
 
 def next_working_day(day: date) -> date:
@@ -62,15 +43,19 @@ def previous_working_day(day: date) -> date:
 
 
 def add_working_days(start: date, count: int) -> date:
-    """`count` working days after `start` (before it if negative; 0: `start` or the next working day)."""
-    if count < 0:
-        day = previous_working_day(start)
-        for _step in range(-count):
-            day = previous_working_day(day - timedelta(days=1))
-        return day
-    day = next_working_day(start)
-    for _step in range(count):
-        day = next_working_day(day + timedelta(days=1))
+    """The `count`-th working day after `start`, which is not counted (before it if negative).
+
+    An event on Saturday + 1 working day is due on Monday; a working Friday - 1 is the Thursday.
+    With 0: `start` itself if it is a working day, otherwise the next working day.
+    """
+    if count == 0:
+        return next_working_day(start)
+    step = timedelta(days=1 if count > 0 else -1)
+    day = start
+    for _counted in range(abs(count)):
+        day += step
+        while not is_working_day(day):
+            day += step
     return day
 
 

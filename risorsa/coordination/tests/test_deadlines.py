@@ -32,6 +32,18 @@ def test_a_deadline_is_due_after_the_sla_working_days(utility, municipality):
 
 
 @pytest.mark.django_db
+def test_the_day_of_the_event_is_not_counted_even_on_a_saturday(utility, municipality):
+    # given: contact after a power reduction within 3 working days (the default)
+    customer = customer_of(utility, municipality)
+    # when: the reduction happens on Saturday 28 November 2026
+    deadline = open_deadline(
+        step=Step.CONTACT_AFTER_REDUCTION, subject=customer, owner=municipality, opened_on=date(2026, 11, 28)
+    )
+    # then: Monday 30 November is the first working day, Tuesday 1 and Wednesday 2 December the others
+    assert deadline.due_on == date(2026, 12, 2)
+
+
+@pytest.mark.django_db
 def test_one_deadline_stays_open_per_step_and_subject_until_it_is_met(utility, municipality):
     customer = customer_of(utility, municipality)
     first = open_deadline(step=Step.EVALUATE_REDUCTION, subject=customer, owner=municipality)

@@ -1,27 +1,17 @@
 from datetime import date, timedelta
 
+import holidays
 from hypothesis import given
 from hypothesis import strategies as st
 
 from risorsa.core.calendar import (
     add_months,
     add_working_days,
-    easter_sunday,
     is_working_day,
     working_days_between,
 )
 
 DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31))
-
-
-def test_easter_falls_on_the_known_sundays():
-    assert [easter_sunday(year) for year in (2010, 2011, 2024, 2025, 2026)] == [
-        date(2010, 4, 4),
-        date(2011, 4, 24),
-        date(2024, 3, 31),
-        date(2025, 4, 20),
-        date(2026, 4, 5),
-    ]
 
 
 def test_national_holidays_easter_monday_and_sant_omobono_are_not_working_days():
@@ -31,10 +21,30 @@ def test_national_holidays_easter_monday_and_sant_omobono_are_not_working_days()
     assert is_working_day(date(2026, 11, 12))
 
 
+def test_san_francesco_is_a_national_holiday_again_from_2026():
+    assert not is_working_day(date(2027, 10, 4))  # a Monday
+    assert is_working_day(date(2027, 10, 5))
+    assert is_working_day(date(2024, 10, 4))  # a Friday, before the law restored it
+
+
 def test_the_patron_saint_is_a_setting(settings):
     settings.PATRON_SAINT_DAY = (12, 7)  # Milan's Sant'Ambrogio
     assert is_working_day(date(2026, 11, 13))
     assert not is_working_day(date(2026, 12, 7))
+
+
+def test_working_days_are_the_weekdays_that_are_not_italian_holidays_nor_cremonas_patron_saint(settings):
+    # given the default patron saint, Sant'Omobono (the holidays package's Cremona, subdivision CR)
+    settings.PATRON_SAINT_DAY = (11, 13)
+    start, end = date(2000, 1, 1), date(2100, 12, 31)
+    cremona = holidays.country_holidays("IT", subdiv="CR", years=range(start.year, end.year + 1))
+    # when / then: every day of the century agrees with it
+    disagreements = [
+        day
+        for day in (start + timedelta(days=offset) for offset in range((end - start).days + 1))
+        if is_working_day(day) != (day.weekday() < 5 and day not in cremona)
+    ]
+    assert disagreements == []
 
 
 def test_a_deadline_skips_weekends_and_holidays():
@@ -45,12 +55,36 @@ def test_a_deadline_skips_weekends_and_holidays():
     assert add_working_days(date(2026, 11, 16), -1) == date(2026, 11, 12)
 
 
-@given(DAYS, st.integers(min_value=0, max_value=40))
-def test_adding_working_days_lands_on_a_working_day_that_many_days_later(start, count):
+def test_the_day_of_the_event_is_not_counted_even_when_it_is_not_a_working_day():
+    # An event on Saturday 28 November 2026 + 1 working day is due on Monday 30, not Tuesday.
+    assert add_working_days(date(2026, 11, 28), 1) == date(2026, 11, 30)
+    assert add_working_days(date(2026, 11, 28), 3) == date(2026, 12, 2)
+    # On Sant'Omobono (Friday 13 November 2026) + 1: Monday 16; on Christmas Day 2026 + 1: Monday 28.
+    assert add_working_days(date(2026, 11, 13), 1) == date(2026, 11, 16)
+    assert add_working_days(date(2026, 12, 25), 1) == date(2026, 12, 28)
+    # Backwards the same way: Sunday 29 November 2026 - 1 is Friday 27, not Thursday 26.
+    assert add_working_days(date(2026, 11, 29), -1) == date(2026, 11, 27)
+
+
+def test_zero_working_days_keep_a_working_day_and_move_any_other_to_the_next():
+    assert add_working_days(date(2026, 11, 27), 0) == date(2026, 11, 27)
+    assert add_working_days(date(2026, 11, 28), 0) == date(2026, 11, 30)
+
+
+@given(DAYS, st.integers(min_value=1, max_value=40))
+def test_adding_working_days_lands_on_the_working_day_that_many_days_after_the_start(start, count):
     due = add_working_days(start, count)
     assert is_working_day(due)
-    # A start that is not a working day is first rolled forward to one, which counts too.
-    assert working_days_between(start, due) == count + (0 if is_working_day(start) else 1)
+    # The start is never counted, whether it is a working day or not.
+    assert working_days_between(start, due) == count
+
+
+@given(DAYS, st.integers(min_value=1, max_value=40))
+def test_subtracting_working_days_lands_on_the_working_day_that_many_days_before_the_start(start, count):
+    due = add_working_days(start, -count)
+    assert is_working_day(due)
+    # Working days from `due` up to the day before the start, the start not counted.
+    assert working_days_between(due - timedelta(days=1), start - timedelta(days=1)) == count
 
 
 @given(DAYS, st.integers(min_value=-30, max_value=30))
