@@ -114,6 +114,10 @@ def test_refuses_an_isee_expiring_before_its_issue(client_for, municipality):
         (date(2023, 6, 1), 0, "15.000,00"),
         (date(2024, 6, 1), 0, "9.530,00"),
         (date(2024, 6, 1), 4, "20.000,00"),
+        (date(2025, 12, 31), 0, "9.530,00"),
+        (date(2026, 1, 1), 0, "9.796,00"),  # ARERA 2/2026/R/com
+        (date(2026, 1, 1), 4, "20.000,00"),
+        (date(2031, 6, 1), 0, "9.796,00"),  # in force until the next update
     ],
 )
 @pytest.mark.django_db
@@ -129,6 +133,37 @@ def test_applies_the_bonus_threshold_in_force_on_the_declaration_date(
         expires_on=issued_on.replace(year=issued_on.year + 1),
     )
     assert format_euro(bonus_threshold_for(isee=isee)) == f"{threshold}\u00a0€"
+
+
+@pytest.mark.django_db
+def test_the_household_page_compares_an_isee_of_2026_with_the_2026_threshold(client_for, municipality):
+    # given an ISEE issued in 2026, under 9.796 € but over the 9.530 € of 2024-2025
+    household = HouseholdFactory(organization=municipality, dependent_children=0)
+    IseeFactory(
+        household=household,
+        value=Decimal("9700.00"),
+        issued_on=date(2026, 2, 10),
+        expires_on=date(2027, 1, 15),
+    )
+    # when the municipality opens the household
+    page = client_for("comune.lettore").get(reverse("registry:household-detail", args=[household.pk]))
+    # then it is under the threshold of 2026
+    body = page.content.decode()
+    assert "Sotto la soglia del bonus sociale (9.796,00\u00a0€)" in body
+    assert 'data-testid="no-bonus-threshold"' not in body
+
+
+@pytest.mark.django_db
+def test_the_household_page_warns_when_no_bonus_threshold_covers_the_isee_date(client_for, municipality):
+    # given an ISEE issued in 2007, before the first threshold of the social bonus (2008)
+    household = HouseholdFactory(organization=municipality)
+    IseeFactory(household=household, issued_on=date(2007, 6, 1), expires_on=date(2008, 1, 15))
+    # when the municipality opens the household
+    page = client_for("comune.lettore").get(reverse("registry:household-detail", args=[household.pk]))
+    # then it says so instead of comparing with nothing
+    body = page.content.decode()
+    assert "Nessuna soglia del bonus sociale è in vigore alla data di questo ISEE (01/06/2007)" in body
+    assert "soglia del bonus sociale (" not in body
 
 
 @pytest.mark.django_db
