@@ -60,11 +60,13 @@ def change_status(
     by,
     why: str = "",
     save: bool = True,
+    fields: Mapping[str, Any] | None = None,
 ) -> None:
     """Move `subject` to `to` if its pipeline allows it, and log the change; otherwise refuse.
 
     `subject` has a `status` of `statuses`; `refusal` is the workflow's Italian message, with
-    %(current)s and %(target)s; `log` is the subject's related manager of transitions.
+    %(current)s and %(target)s; `log` is the subject's related manager of transitions; `fields` are
+    further columns of the workflow's transition row (the protection's day of effect).
     """
     current = subject.status
     if to not in allowed[current]:
@@ -72,4 +74,4 @@ def change_status(
     subject.status = to
     if save:  # otherwise the caller saves it with the other fields the change sets
         subject.save(update_fields=["status"])
-    log.create(from_status=current, to_status=to, by=by, why=why)
+    log.create(from_status=current, to_status=to, by=by, why=why, **(fields or {}))

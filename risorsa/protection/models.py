@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,22 @@ class EndReason(models.TextChoices):
 
 class ProtectionQuerySet(CustomerScopedQuerySet):
     hidden_from_utility = Q(status=ProtectionStatus.PROPOSED)  # the utility learns of it once in force
+
+    def in_force_on(self, day):
+        """Protections active on `day`: the latest of their transitions in effect by then made them active.
+
+        `day` is a date, or an `OuterRef` to a date of the query this one is nested in (the day of a
+        meter event): one expression answers both for a given day and for each row of a list.
+        """
+        if isinstance(day, OuterRef):
+            # Seen from the transitions' subquery, the query this one is nested in is one level further.
+            day = OuterRef(day)
+        status_then = (
+            ProtectionTransition.objects.filter(protection=OuterRef("pk"), on__lte=day)
+            .order_by("-on", "-pk")
+            .values("to_status")[:1]
+        )
+        return self.alias(status_then=Subquery(status_then)).filter(status_then=ProtectionStatus.ACTIVE)
 
 
 class Protection(models.Model):
@@ -97,14 +113,24 @@ class Protection(models.Model):
 
 
 class ProtectionTransition(TransitionRecord):
-    """Every change of a protection's status (append-only): who, when, from, to, why."""
+    """Every change of a protection's status (append-only): who, when, from, to, why, in effect from when.
+
+    `on` is the day the change takes effect (an activation decided in an earlier meeting takes effect
+    on the day of the decision): what a meter event meant is judged by the status on its own day.
+    """
 
     statuses = ProtectionStatus
     protection = models.ForeignKey(Protection, on_delete=models.PROTECT, related_name="transitions")
+    on = models.DateField(_("con effetto dal"))
 
     class Meta(TransitionRecord.Meta):
         verbose_name = _("passaggio di stato della tutela")
         verbose_name_plural = _("passaggi di stato della tutela")
+
+    @property
+    def backdated(self) -> bool:
+        """It took effect on another day than the one it was recorded (shown in the history)."""
+        return self.on != timezone.localtime(self.at).date()
 
 
 class ContactChannel(models.TextChoices):

@@ -83,6 +83,16 @@ def protected_list_for_utility(*, membership: Membership | None) -> QuerySet:
     )
 
 
+def protection_on_event_day() -> Subquery:
+    """For a query of meter events: the protection of the event's customer in force on the event's day.
+
+    The pk of the protection, or NULL if the customer was not protected that day (not yet activated,
+    suspended, ended): a cut or a reduction is judged by the status on its own day, not today's.
+    """
+    in_force = Protection.objects.filter(customer=OuterRef("customer")).in_force_on(OuterRef("occurred_on"))
+    return Subquery(in_force.values("pk")[:1])
+
+
 def non_disconnectable_for(*, membership: Membership | None) -> QuerySet[Customer]:
     """Customers with a household member on life-support equipment: never to be cut (an absolute block)."""
     return (
@@ -160,7 +170,11 @@ class Outcomes:
 
 
 def outcomes_for(*, membership: Membership | None) -> Outcomes:
-    """The seed's measures: active protections, (Σ baseline - Σ current) / Σ baseline, cuts this year."""
+    """The seed's measures: active protections, (Σ baseline - Σ current) / Σ baseline, cuts this year.
+
+    The cuts are the suspensions of customers protected on the day of the cut (the seed's "cuts kept
+    to a minimum" is about the protected list, not every customer of the utility).
+    """
     year = timezone.localdate().year
     active = protections_for(membership=membership, status=ProtectionStatus.ACTIVE)
     totals = active.aggregate(count=Count("pk"), baseline=Sum("baseline_debt"), current=Sum("current_debt"))
@@ -172,6 +186,8 @@ def outcomes_for(*, membership: Membership | None) -> Outcomes:
     suspensions = (
         MeterEvent.objects.filter(kind=MeterEventKind.SUSPENSION, occurred_on__year=year)
         .filter(customer__in=Customer.objects.visible_to(membership))
+        .alias(protection_then=protection_on_event_day())
+        .filter(protection_then__isnull=False)
         .count()
     )
     return Outcomes(

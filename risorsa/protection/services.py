@@ -25,6 +25,7 @@ from risorsa.protection.models import (
     ProtectionStatus,
     ProtectionTransition,
 )
+from risorsa.protection.selectors import protection_on_event_day
 
 REVIEW_MONTHS = 6
 REVIEW_NOTICE_DAYS = 10  # working days before the review date that it enters the "da fare" queue
@@ -39,8 +40,18 @@ def _decision_day(on: date | None) -> date:
     return on or today
 
 
-def _transition(*, protection: Protection, to: str, by, why: str = "") -> None:
-    """Move along the protection's pipeline and record it; anything else is refused in Italian."""
+def _transition(*, protection: Protection, to: str, by, on: date, why: str = "") -> None:
+    """Move along the protection's pipeline, in effect from `on`, and record it; anything else is refused.
+
+    A change cannot take effect before the previous one: the status on any day is that of the
+    latest change in effect by then, so the history must read the same in both orders.
+    """
+    previous = protection.transitions.order_by("-on", "-pk").values_list("on", flat=True).first()
+    if previous is not None and on < previous:
+        raise DomainError(
+            _("Il cambio di stato non può avere effetto prima del precedente (%(day)s).")
+            % {"day": previous.strftime("%d/%m/%Y")}
+        )
     change_status(
         protection,
         to=to,
@@ -51,6 +62,7 @@ def _transition(*, protection: Protection, to: str, by, why: str = "") -> None:
         by=by,
         why=why,
         save=False,  # activation and ending set their dates with it (database checks hold them together)
+        fields={"on": on},
     )
 
 
@@ -72,7 +84,12 @@ def propose_protection(*, customer: Customer, reason: str, by, on: date | None =
             customer=customer, reason=reason, created_by=by, proposed_on=proposed_on
         )
         ProtectionTransition.objects.create(
-            protection=protection, from_status="", to_status=ProtectionStatus.PROPOSED, by=by, why=reason
+            protection=protection,
+            from_status="",
+            to_status=ProtectionStatus.PROPOSED,
+            on=proposed_on,
+            by=by,
+            why=reason,
         )
     return protection
 
@@ -80,12 +97,12 @@ def propose_protection(*, customer: Customer, reason: str, by, on: date | None =
 def activate_protection(
     *, protection: Protection, by, review_on: date | None = None, why: str = "", on: date | None = None
 ) -> Protection:
-    """Activate (or resume): the debt at first activation is the baseline the outcome is measured on."""
+    """Activate (or resume) from the day of the decision: the debt at first activation is the baseline."""
     today = _decision_day(on)
     with transaction.atomic():
         protection = _locked(protection)
         first_time = protection.status == ProtectionStatus.PROPOSED
-        _transition(protection=protection, to=ProtectionStatus.ACTIVE, by=by, why=why)
+        _transition(protection=protection, to=ProtectionStatus.ACTIVE, by=by, on=today, why=why)
         if first_time:
             protection.activated_on = today
             protection.baseline_debt = balance_for(customer=protection.customer)
@@ -98,27 +115,34 @@ def activate_protection(
 
 
 def suspend_protection(*, protection: Protection, by, why: str) -> Protection:
-    """Suspend a protection for a while (it can be resumed): the reason is required."""
+    """Suspend a protection from today for a while (it can be resumed): the reason is required."""
     if not why.strip():
         raise DomainError(_("Scrivi perché la tutela viene sospesa."))
     with transaction.atomic():
         protection = _locked(protection)
-        _transition(protection=protection, to=ProtectionStatus.SUSPENDED, by=by, why=why)
+        _transition(
+            protection=protection, to=ProtectionStatus.SUSPENDED, by=by, on=timezone.localdate(), why=why
+        )
         protection.save()
         meet_deadlines(subject=protection, steps=[Step.PROTECTION_REVIEW])
     return protection
 
 
 def end_protection(*, protection: Protection, by, reason: str, note: str = "") -> Protection:
-    """End a protection for one of the listed reasons; it is never deleted."""
+    """End a protection from today for one of the listed reasons; it is never deleted."""
     if reason not in EndReason.values:
         raise DomainError(_("Scegli il motivo della cessazione."))
+    ended_on = timezone.localdate()
     with transaction.atomic():
         protection = _locked(protection)
         _transition(
-            protection=protection, to=ProtectionStatus.ENDED, by=by, why=note or str(EndReason(reason).label)
+            protection=protection,
+            to=ProtectionStatus.ENDED,
+            by=by,
+            on=ended_on,
+            why=note or str(EndReason(reason).label),
         )
-        protection.ended_on = timezone.localdate()
+        protection.ended_on = ended_on
         protection.end_reason = reason
         protection.save()
         meet_deadlines(subject=protection, steps=[Step.PROTECTION_REVIEW, Step.CONTACT_AFTER_REDUCTION])
@@ -183,25 +207,24 @@ def _schedule_review(protection: Protection) -> None:
 def react_to_meter_events(*, run: ImportRun) -> None:
     """What the meter events of an import set off (in the import's transaction).
 
-    A reduction on any customer: the municipality evaluates them. On a protected customer it
-    also opens the deadline to contact the household. A cut of a protected or non-disconnectable
-    supply is an incident, open until the reconnection.
+    A reduction on any customer: the municipality evaluates them. On a customer protected on the
+    day of the reduction it also opens the deadline to contact the household (unless the protection
+    has ended since). A cut of a supply protected on the day of the cut, or non-disconnectable, is an
+    incident, open until the reconnection, even if the protection has ended by the time the file
+    arrives; a cut before the activation or during a suspension is not.
     """
     events = list(
         MeterEvent.objects.filter(run=run)
         .select_related("customer__person__household", "customer__person__organization", "supply_point")
+        .annotate(protection_then=protection_on_event_day())
         .order_by("occurred_on", "pk")
     )
     if not events:
         return
-    customers = {event.customer_id for event in events}
-    protections = {
-        protection.customer_id: protection
-        for protection in Protection.objects.filter(customer_id__in=customers, status=ProtectionStatus.ACTIVE)
-    }
+    protections = Protection.objects.in_bulk({event.protection_then for event in events} - {None})
     for event in events:
         person = event.customer.person
-        protection = protections.get(event.customer_id)
+        protection = protections.get(event.protection_then)
         if event.kind in REDUCTIONS:
             open_deadline(
                 step=Step.EVALUATE_REDUCTION,
@@ -210,7 +233,8 @@ def react_to_meter_events(*, run: ImportRun) -> None:
                 person=person,
                 opened_on=event.occurred_on,
             )
-            if protection:
+            # An ended protection has nobody left to contact (ending met its contact deadlines).
+            if protection and protection.status != ProtectionStatus.ENDED:
                 open_deadline(
                     step=Step.CONTACT_AFTER_REDUCTION,
                     subject=protection,

@@ -1,3 +1,5 @@
+from datetime import date
+
 from risorsa.ledger.models import Customer
 from risorsa.ledger.tests.helpers import import_sample
 from risorsa.protection import services
@@ -10,6 +12,9 @@ def sample_customer(utility, code="C100000") -> Customer:
     return Customer.objects.select_related("person").get(utility=utility, code=code)
 
 
-def active_protection(customer, user, reason="Nucleo monoreddito con due minori; padre disoccupato."):
-    protection = services.propose_protection(customer=customer, reason=reason, by=user)
-    return services.activate_protection(protection=protection, by=user)
+def active_protection(
+    customer, user, reason="Nucleo monoreddito con due minori; padre disoccupato.", on: date | None = None
+):
+    """A protection proposed and activated on `on` (today if not given)."""
+    protection = services.propose_protection(customer=customer, reason=reason, by=user, on=on)
+    return services.activate_protection(protection=protection, by=user, on=on)

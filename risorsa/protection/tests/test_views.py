@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -41,6 +43,17 @@ def test_an_illegal_action_shows_the_italian_refusal_and_changes_nothing(client_
     assert "Una tutela proposta non può diventare sospesa." in response.content.decode()
     protection.refresh_from_db()
     assert protection.status == ProtectionStatus.PROPOSED
+
+
+@pytest.mark.django_db
+def test_the_history_says_from_when_a_change_recorded_later_took_effect(client_for, utility, personas):
+    # given: an activation decided on 5 March 2010, recorded today
+    customer = sample_customer(utility)
+    active_protection(customer, personas["comune.operatore"].user, on=date(2010, 3, 5))
+    # when
+    page = client_for("comune.lettore").get(reverse("protection:detail", args=[Protection.objects.get().pk]))
+    # then: the history says so
+    assert "con effetto dal 05/03/2010" in page.content.decode()
 
 
 @pytest.mark.django_db

@@ -1,15 +1,18 @@
+import importlib
 from datetime import date
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.apps import apps
 
 from risorsa.coordination.models import Deadline, Step
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger.models import CreditKind
 from risorsa.ledger.services import create_credit
+from risorsa.ledger.tests.helpers import import_file
 from risorsa.protection import services
-from risorsa.protection.models import EndReason, Protection, ProtectionStatus
+from risorsa.protection.models import EndReason, Protection, ProtectionStatus, ProtectionTransition
 from risorsa.protection.selectors import outcomes_for
 from risorsa.protection.tests.helpers import active_protection, sample_customer
 
@@ -121,3 +124,157 @@ def test_the_outcome_is_the_share_of_the_baseline_debt_no_longer_owed(utility, o
     assert outcomes.baseline == Decimal("1688.44")
     assert outcomes.current == Decimal("1588.44")
     assert outcomes.reduction == Decimal("0.059")  # 100 / 1688.44
+
+
+@pytest.mark.django_db
+def test_every_transition_takes_effect_on_its_day_and_never_before_the_previous_one(utility, operator):
+    # given: a protection proposed on 1 March 2010, activated by the decision of 5 March, recorded later
+    customer = sample_customer(utility)
+    with time_machine.travel(date(2010, 3, 1), tick=False):
+        protection = services.propose_protection(customer=customer, reason="fragile", by=operator)
+    with time_machine.travel(date(2010, 3, 9), tick=False):
+        services.activate_protection(protection=protection, by=operator, on=date(2010, 3, 5))
+    with time_machine.travel(date(2010, 4, 20), tick=False):
+        services.suspend_protection(protection=protection, by=operator, why="ospite da parenti")
+    # when: a resumption is recorded as decided before the suspension
+    with time_machine.travel(date(2010, 5, 3), tick=False), pytest.raises(DomainError) as refused:
+        services.activate_protection(protection=protection, by=operator, on=date(2010, 4, 19))
+    # then: it is refused, and every change kept its day of effect
+    assert (
+        refused.value.message == "Il cambio di stato non può avere effetto prima del precedente (20/04/2010)."
+    )
+    assert list(protection.transitions.values_list("to_status", "on")) == [
+        ("proposta", date(2010, 3, 1)),
+        ("attiva", date(2010, 3, 5)),
+        ("sospesa", date(2010, 4, 20)),
+    ]
+    with time_machine.travel(date(2010, 5, 3), tick=False):
+        services.end_protection(protection=protection, by=operator, reason=EndReason.MOVED)
+    assert protection.transitions.last().on == date(2010, 5, 3)
+
+
+@pytest.mark.django_db
+def test_a_protection_is_in_force_on_a_day_if_its_latest_change_in_effect_by_then_activated_it(
+    utility, operator
+):
+    # given: active from 5 March 2010, suspended from 20 April, resumed from 3 May, ended from 1 June
+    protection = services.propose_protection(
+        customer=sample_customer(utility), reason="fragile", by=operator, on=date(2010, 3, 1)
+    )
+    services.activate_protection(protection=protection, by=operator, on=date(2010, 3, 5))
+    for day, change in (
+        (date(2010, 4, 20), lambda: services.suspend_protection(protection=protection, by=operator, why="x")),
+        (date(2010, 5, 3), lambda: services.activate_protection(protection=protection, by=operator)),
+        (
+            date(2010, 6, 1),
+            lambda: services.end_protection(protection=protection, by=operator, reason="altro"),
+        ),
+    ):
+        with time_machine.travel(day, tick=False):
+            change()
+
+    # when / then: the days in force are the active stretches, bounds included
+    def in_force(day):
+        return Protection.objects.in_force_on(day).filter(pk=protection.pk).exists()
+
+    assert [in_force(day) for day in (date(2010, 3, 4), date(2010, 3, 5), date(2010, 4, 19))] == [
+        False,
+        True,
+        True,
+    ]
+    assert [in_force(day) for day in (date(2010, 4, 20), date(2010, 5, 2), date(2010, 5, 3))] == [
+        False,
+        False,
+        True,
+    ]
+    assert [in_force(day) for day in (date(2010, 5, 31), date(2010, 6, 1), date(2026, 1, 1))] == [
+        True,
+        False,
+        False,
+    ]
+
+
+@pytest.mark.django_db
+@time_machine.travel(date(2010, 12, 1), tick=False)
+def test_the_suspensions_of_the_year_are_the_cuts_of_customers_protected_on_the_day_of_the_cut(
+    utility, operator, personas, tmp_path
+):
+    # given: C100000 protected all year; C100001 never; C100002 protected from 1 June; C100003 until 1 April
+    protected, never, later, ended = (
+        sample_customer(utility, code) for code in ("C100000", "C100001", "C100002", "C100003")
+    )
+    active_protection(protected, operator, on=date(2009, 12, 1))
+    active_protection(later, operator, on=date(2010, 6, 1))
+    with time_machine.travel(date(2010, 4, 1), tick=False):
+        services.end_protection(
+            protection=active_protection(ended, operator, on=date(2010, 2, 1)), by=operator, reason="altro"
+        )
+    # and: a cut of each in March or May 2010, and one of the protected customer in 2009
+    rows = [
+        ("E1", protected, "15/03/2010"),
+        ("E2", never, "15/03/2010"),
+        ("E3", later, "15/03/2010"),
+        ("E4", ended, "03/05/2010"),
+        ("E5", protected, "15/12/2009"),
+    ]
+    path = tmp_path / "eventi.csv"
+    path.write_text(
+        "id_evento;codice_cliente;punto_fornitura;tipo;data_evento;note\n"
+        + "".join(
+            f"{external_id};{customer.code};{customer.supply_points.order_by('pk').first().code};"
+            f"SOSPENSIONE;{day};\n"
+            for external_id, customer, day in rows
+        )
+    )
+    import_file(utility, "eventi", path, as_of=date(2010, 6, 30))
+    # when
+    outcomes = outcomes_for(membership=personas["comune.lettore"])
+    # then: only the cut of March 2010 of the customer protected that day counts
+    assert outcomes.suspensions == 1
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_each_recorded_transition_the_day_it_took_effect(utility, operator):
+    # given: transitions recorded before they had a day of effect (here: one wrong day on each)
+    customer = sample_customer(utility)
+    with time_machine.travel(date(2010, 3, 9), tick=False):
+        protection = services.propose_protection(
+            customer=customer, reason="x", by=operator, on=date(2010, 3, 1)
+        )
+        services.activate_protection(protection=protection, by=operator, on=date(2010, 3, 5))
+    with time_machine.travel(date(2010, 4, 20), tick=False):
+        services.suspend_protection(protection=protection, by=operator, why="x")
+    with time_machine.travel(date(2010, 5, 3), tick=False):
+        services.activate_protection(protection=protection, by=operator)
+    with time_machine.travel(date(2010, 6, 1), tick=False):
+        services.end_protection(protection=protection, by=operator, reason=EndReason.MOVED)
+    ProtectionTransition.objects.update(on=date(1999, 1, 1))
+    # when: the migration's backfill runs
+    migration = importlib.import_module("risorsa.protection.migrations.0002_protectiontransition_on")
+    migration.date_the_transitions(apps, schema_editor=None)
+    # then: proposal, first activation and ending from the protection's dates, the rest from when recorded
+    assert list(protection.transitions.values_list("to_status", "on")) == [
+        ("proposta", date(2010, 3, 1)),
+        ("attiva", date(2010, 3, 5)),
+        ("sospesa", date(2010, 4, 20)),
+        ("attiva", date(2010, 5, 3)),
+        ("cessata", date(2010, 6, 1)),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_migration_never_dates_a_transition_before_the_previous_one(utility, operator):
+    # given: an activation decided (5 March 2010) before the proposal was recorded (9 March), as once allowed
+    customer = sample_customer(utility)
+    with time_machine.travel(date(2010, 3, 9), tick=False):
+        protection = services.propose_protection(customer=customer, reason="x", by=operator)
+        services.activate_protection(protection=protection, by=operator, on=date(2010, 3, 9))
+    Protection.objects.filter(pk=protection.pk).update(activated_on=date(2010, 3, 5))
+    # when
+    migration = importlib.import_module("risorsa.protection.migrations.0002_protectiontransition_on")
+    migration.date_the_transitions(apps, schema_editor=None)
+    # then: the proposal is pulled back to the activation, which keeps its recorded day
+    assert list(protection.transitions.values_list("to_status", "on")) == [
+        ("proposta", date(2010, 3, 5)),
+        ("attiva", date(2010, 3, 5)),
+    ]
