@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -295,6 +297,13 @@ class Credit(models.Model):
     reference = models.CharField(_("riferimento"), max_length=30, unique=True)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credits")
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="credits")
+    # The instrument that made the credit (a spot intervention, a work project): its settlement pays
+    # the bills that instrument holds, and only those.
+    holder_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    holder_id = models.PositiveBigIntegerField(null=True, blank=True)
+    holder = GenericForeignKey("holder_type", "holder_id")
     amount = MoneyField(_("importo"))
     reason = models.CharField(_("causale"), max_length=200)
     created_on = models.DateField(_("data"))
@@ -312,6 +321,11 @@ class Credit(models.Model):
         verbose_name_plural = _("accrediti")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="credit_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(holder_type__isnull=True, holder_id__isnull=True)
+                | Q(holder_type__isnull=False, holder_id__isnull=False),
+                name="credit_holder_whole",
+            ),
             models.CheckConstraint(
                 condition=Q(status="IN_TRANSITO", applied_on__isnull=True)
                 | Q(status="APPLICATO", applied_on__isnull=False),
@@ -349,6 +363,79 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+class Allocation(models.Model):
+    """Where a payment's euros went, written once by the payments merge (append-only).
+
+    Every payment is allocated once: to the bill it names, else to the customer's oldest open
+    bills; a payment settling a program credit pays that credit's bills only. What no bill can
+    take stays on the customer, a row with no bill. The rows of a payment add up to its amount.
+    Instruments (plans, spot interventions, work projects) read the allocations to the bills
+    they hold; nothing else reads raw payments to decide what was paid.
+    """
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    bill = models.ForeignKey(
+        Bill,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+        verbose_name=_("fattura"),
+    )
+    amount = MoneyField(_("importo"))
+
+    class Meta:
+        verbose_name = _("imputazione di pagamento")
+        verbose_name_plural = _("imputazioni di pagamenti")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} → {self.bill_id or '—'}: {self.amount}"
+
+
+class BillHoldQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(released_on__isnull=True)
+
+    def of(self, holder: models.Model):
+        return self.filter(holder_type=ContentType.objects.get_for_model(holder), holder_id=holder.pk)
+
+
+class BillHold(models.Model):
+    """A bill held by one instrument (a repayment plan, a spot intervention, a work project).
+
+    A bill is in at most one instrument at a time (the partial unique constraint); the
+    instrument counts the allocations of the payments made while it held the bill:
+    `held_on` <= paid on < `released_on`.
+    """
+
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="holds", verbose_name=_("fattura"))
+    holder_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    holder_id = models.PositiveBigIntegerField()
+    holder = GenericForeignKey("holder_type", "holder_id")
+    held_on = models.DateField(_("impegnata il"))
+    released_on = models.DateField(_("liberata il"), null=True, blank=True)
+
+    objects = BillHoldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fattura impegnata")
+        verbose_name_plural = _("fatture impegnate")
+        indexes = [models.Index(fields=["holder_type", "holder_id"], name="bill_hold_holder")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bill"], condition=Q(released_on__isnull=True), name="one_instrument_per_bill"
+            ),
+            models.CheckConstraint(
+                condition=Q(released_on__isnull=True) | Q(released_on__gte=F("held_on")),
+                name="bill_hold_released_after_held",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bill_id} ↔ {self.holder_type_id}:{self.holder_id}"
 
 
 class MeterEventKind(models.TextChoices):

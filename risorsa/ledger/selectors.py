@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
+    Exists,
     F,
     Min,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -21,7 +23,17 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from risorsa.core.money import quantize
-from risorsa.ledger.models import Bill, Credit, CreditStatus, Customer, ImportRun, Payment, SupplyPoint
+from risorsa.ledger.models import (
+    Allocation,
+    Bill,
+    BillHold,
+    Credit,
+    CreditStatus,
+    Customer,
+    ImportRun,
+    Payment,
+    SupplyPoint,
+)
 from risorsa.organizations.models import Membership
 
 MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
@@ -217,4 +229,45 @@ def credits_in_transit_for(*, membership: Membership | None) -> QuerySet[Credit]
         Credit.objects.filter(status=CreditStatus.IN_TRANSIT, customer__in=customers)
         .select_related("customer", "bill")
         .order_by("created_on", "reference")
+    )
+
+
+def allocations_counted_by(*, holder: Model, by_customer_only: bool = True) -> QuerySet[Allocation]:
+    """The allocations an instrument counts: to the bills it held on the day of the payment.
+
+    Holds of one bill never overlap in time, so each allocated cent is counted by at most one
+    instrument. `by_customer_only` leaves out the settlements of program credits: an installment
+    or a customer's share is paid by the customer, not by a contribution.
+    """
+    paid_on = OuterRef("payment__paid_on")
+    held = (
+        BillHold.objects.of(holder)
+        .filter(bill=OuterRef("bill"), held_on__lte=paid_on)
+        .filter(Q(released_on__isnull=True) | Q(released_on__gt=paid_on))
+    )
+    allocations = Allocation.objects.filter(Exists(held)).select_related("payment")
+    if by_customer_only:
+        allocations = allocations.filter(payment__credit__isnull=True)
+    return allocations.order_by("payment__paid_on", "payment_id", "pk")
+
+
+def held_bills(*, holder: Model) -> QuerySet[Bill]:
+    """The bills an instrument holds now, oldest due first."""
+    return (
+        Bill.objects.filter(holds__in=BillHold.objects.of(holder).current())
+        .select_related("supply_point")
+        .order_by("due_on", "pk")
+    )
+
+
+def open_bills_free_for(*, customer: Customer, holder: Model | None = None) -> QuerySet[Bill]:
+    """A customer's open bills that no instrument holds (or that `holder` itself holds), oldest due first."""
+    held = BillHold.objects.current().filter(bill=OuterRef("pk"))
+    if holder is not None:
+        held = held.exclude(pk__in=BillHold.objects.of(holder))
+    return (
+        Bill.objects.filter(customer=customer, closed_on__isnull=True, residual__gt=0)
+        .exclude(Exists(held))
+        .select_related("supply_point")
+        .order_by("due_on", "pk")
     )

@@ -7,14 +7,25 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from risorsa.core.exceptions import DomainError
 from risorsa.core.money import quantize
 from risorsa.ledger.importing import engine
-from risorsa.ledger.models import Credit, CreditKind, CreditStatus, ImportKind, ImportMode, ImportRun
+from risorsa.ledger.models import (
+    Bill,
+    BillHold,
+    Credit,
+    CreditKind,
+    CreditStatus,
+    ImportKind,
+    ImportMode,
+    ImportRun,
+)
 from risorsa.organizations.models import Organization, OrganizationKind
 
 
@@ -110,24 +121,47 @@ CREDIT_PREFIX: dict[str, str] = {CreditKind.WORK: "RL", CreditKind.MUNICIPAL: "C
 
 @transaction.atomic
 def create_credit(
-    *, customer, kind: str, amount: Decimal, reason: str, created_on: date, by=None, bill=None
+    *,
+    customer,
+    kind: str,
+    amount: Decimal,
+    reason: str,
+    created_on: date,
+    by=None,
+    bill: Bill | None = None,
+    holder: models.Model | None = None,
 ) -> Credit:
-    """A credit of the program for a customer: in transit, with a unique reference (RL-2010-000123)."""
+    """A credit of the program for a customer: in transit, with a unique reference (RL-2010-000123).
+
+    It never exceeds what its bills still owe: the one bill it names, or the bills its instrument
+    (`holder`) holds, less the credits already in transit on them.
+    """
     if amount <= 0:
         raise DomainError(_("L'importo di un accredito deve essere positivo."))
+    if bill is not None and holder is not None:
+        raise DomainError(_("Un accredito paga la sua fattura o le fatture del suo strumento, non entrambe."))
+    pending = None
     if bill is not None:
         if bill.customer_id != customer.pk:
             raise DomainError(_("La fattura non è di questo cliente."))
-        pending = Credit.objects.filter(bill=bill, status=CreditStatus.IN_TRANSIT).aggregate(
-            total=Sum("amount")
+        room = bill.residual
+        pending = Credit.objects.filter(bill=bill, status=CreditStatus.IN_TRANSIT)
+    elif holder is not None:
+        holds = BillHold.objects.of(holder).current()
+        room = quantize(Bill.objects.filter(holds__in=holds).aggregate(total=Sum("residual"))["total"])
+        pending = Credit.objects.filter(
+            holder_type=ContentType.objects.get_for_model(holder),
+            holder_id=holder.pk,
+            status=CreditStatus.IN_TRANSIT,
         )
-        if amount > bill.residual - quantize(pending["total"]):
-            raise DomainError(_("L'accredito supera quanto resta da pagare della fattura."))
+    if pending is not None and amount > room - quantize(pending.aggregate(total=Sum("amount"))["total"]):
+        raise DomainError(_("L'accredito supera quanto resta da pagare delle sue fatture."))
     credit = Credit.objects.create(
         kind=kind,
         reference=f"TMP-{uuid.uuid4().hex[:20]}",
         customer=customer,
         bill=bill,
+        holder=holder,
         amount=amount,
         reason=reason,
         created_on=created_on,
@@ -136,3 +170,59 @@ def create_credit(
     credit.reference = f"{CREDIT_PREFIX[kind]}-{created_on.year}-{credit.pk:06d}"
     credit.save(update_fields=["reference"])
     return credit
+
+
+def hold_bills(*, bills: list[Bill], holder: models.Model, on: date | None = None) -> list[BillHold]:
+    """Put bills in an instrument (a plan, a spot intervention, a work project).
+
+    A bill is in at most one instrument at a time: a bill another instrument holds is refused,
+    naming the bill and the instrument. The bills are locked in primary-key order, and the
+    database's partial unique constraint stands behind the check.
+    """
+    on = on or timezone.localdate()
+    holder_type = ContentType.objects.get_for_model(holder)
+    with transaction.atomic():
+        ids = sorted({bill.pk for bill in bills})
+        list(Bill.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        taken = (
+            BillHold.objects.current()
+            .filter(bill_id__in=ids)
+            .exclude(holder_type=holder_type, holder_id=holder.pk)
+            .select_related("bill")
+            .order_by("bill__number")
+            .first()
+        )
+        if taken is not None:
+            raise DomainError(_held_elsewhere(taken))
+        already = set(BillHold.objects.of(holder).current().values_list("bill_id", flat=True))
+        try:
+            with transaction.atomic():
+                return BillHold.objects.bulk_create(
+                    BillHold(bill_id=pk, holder_type=holder_type, holder_id=holder.pk, held_on=on)
+                    for pk in ids
+                    if pk not in already
+                )
+        except IntegrityError:  # another instrument took one of them in the meantime
+            taken = BillHold.objects.current().filter(bill_id__in=ids).select_related("bill").first()
+            raise DomainError(_held_elsewhere(taken)) from None
+
+
+def _held_elsewhere(hold: BillHold | None) -> str:
+    if hold is None:
+        return _("Una delle fatture è già in un altro strumento.")
+    return _(
+        "La fattura %(number)s è già in «%(instrument)s»: una fattura può stare in un solo strumento "
+        "alla volta (piano di rientro, intervento spot, progetto di lavoro)."
+    ) % {"number": hold.bill.number, "instrument": hold.holder}
+
+
+def release_bills(*, holder: models.Model, on: date | None = None) -> int:
+    """The instrument lets its bills go (ended, withdrawn, cancelled); how many it held."""
+    on = on or timezone.localdate()
+    holds = BillHold.objects.of(holder).current()
+    released = 0
+    for hold in holds.select_for_update().order_by("pk"):
+        hold.released_on = max(on, hold.held_on)
+        hold.save(update_fields=["released_on"])
+        released += 1
+    return released

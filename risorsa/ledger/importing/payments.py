@@ -3,7 +3,6 @@
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from risorsa.core.money import quantize
 from risorsa.ledger.importing import fields
 from risorsa.ledger.importing.common import Context, Counts, Issue, run_checks
 from risorsa.ledger.models import PaymentChannel
@@ -100,13 +99,15 @@ CHECKS = {
         SELECT DISTINCT s.reference FROM stage_payment s
         WHERE s.reference <> '' AND NOT EXISTS (
             SELECT 1 FROM ledger_credit k JOIN ledger_customer c ON c.id = k.customer_id
-            WHERE k.reference = s.reference AND c.code = s.customer_code AND k.amount = s.amount / 100.0)
+            WHERE k.reference = s.reference AND c.utility_id = %(u)s AND c.code = s.customer_code
+              AND k.amount = s.amount / 100.0)
     """,
     "references_settled": """
         SELECT s.reference, p.external_id FROM stage_payment s
         JOIN ledger_credit k ON k.reference = s.reference
+        JOIN ledger_customer c ON c.id = k.customer_id AND c.utility_id = %(u)s
         JOIN ledger_payment p ON p.credit_id = k.id
-        WHERE p.utility_id <> %(u)s OR p.external_id <> s.external_id
+        WHERE p.external_id <> s.external_id
     """,
     "references_in_file": """
         SELECT reference FROM stage_payment WHERE reference <> '' GROUP BY reference HAVING COUNT(*) > 1
@@ -160,7 +161,8 @@ def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]
 
 
 def merge(ctx: Context) -> Counts:
-    """New payments are recorded once; each reduces its bill and settles its credit, once."""
+    """New payments are recorded once, each allocated once to bills; a bill's residual falls by the
+    allocations of payments made after its snapshot; a credit's settlement applies the credit."""
     counts = Counts()
     p = ctx.params
     with connection.cursor() as cursor:
@@ -172,40 +174,16 @@ def merge(ctx: Context) -> Counts:
             FROM stage_payment s
             JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
             LEFT JOIN ledger_bill b ON b.utility_id = %(u)s AND b.number = s.number
-            LEFT JOIN ledger_credit k ON k.reference = s.reference AND s.reference <> ''
+            LEFT JOIN ledger_credit k ON k.reference = s.reference AND s.reference <> '' AND k.customer_id = c.id
             WHERE NOT EXISTS (
                 SELECT 1 FROM ledger_payment x WHERE x.utility_id = %(u)s AND x.external_id = s.external_id)
             """,
             p,
         )
         counts.created = cursor.rowcount
-        # A payment after the bill's snapshot is not in its residual yet: take it off.
-        paid_after_snapshot = """
-            SELECT p.bill_id, SUM(p.amount) AS paid FROM ledger_payment p
-            JOIN ledger_bill b ON b.id = p.bill_id
-            WHERE p.run_id = %(r)s AND p.paid_on > b.as_of GROUP BY p.bill_id
-        """
-        cursor.execute(
-            f"""
-            INSERT INTO ledger_billrevision
-                (bill_id, run_id, previous_residual, residual, previous_as_of, as_of, closed_on)
-            SELECT b.id, %(r)s, b.residual, CASE WHEN b.residual > t.paid THEN b.residual - t.paid ELSE 0 END,
-                   b.as_of, b.as_of, b.closed_on
-            FROM ledger_bill b JOIN ({paid_after_snapshot}) t ON t.bill_id = b.id
-            """,
-            p,
-        )
-        cursor.execute(
-            """
-            UPDATE ledger_bill SET
-                residual = (SELECT r.residual FROM ledger_billrevision r
-                            WHERE r.bill_id = ledger_bill.id AND r.run_id = %(r)s),
-                changed_run_id = %(r)s
-            WHERE id IN (SELECT bill_id FROM ledger_billrevision WHERE run_id = %(r)s)
-            """,
-            p,
-        )
-        _allocate_unassigned(cursor, p)
+        if counts.created:
+            allocate(cursor, p)
+            _lower_residuals(cursor, p)
         cursor.execute(
             """
             UPDATE ledger_credit SET status = 'APPLICATO',
@@ -218,33 +196,147 @@ def merge(ctx: Context) -> Counts:
     return counts
 
 
-def _allocate_unassigned(cursor, p) -> None:
-    """A payment without a bill number pays the customer's oldest open bills first (until the
-    utility's next snapshot says how it really applied it). Such payments are few: row by row."""
+# Allocation works in cents (exact on SQLite too) and is set-based: a first-in-first-out match of
+# two ordered streams is the overlap of their cumulative intervals. A payment covering cents
+# [start, start + amount) of a customer's stream pays, of a bill covering [from, from + open),
+# the part where the two intervals overlap.
+CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
+
+# What this run has already allocated to a bill out of its residual (payments after its snapshot).
+_TAKEN = f"""
+    SELECT a.bill_id, SUM({CENTS.format("a.amount")}) AS cents
+    FROM ledger_allocation a
+    JOIN ledger_payment p ON p.id = a.payment_id
+    JOIN ledger_bill b ON b.id = a.bill_id
+    WHERE p.run_id = %(r)s AND p.paid_on > b.as_of
+    GROUP BY a.bill_id
+"""
+
+
+def allocate(cursor, p: dict) -> None:
+    """Allocate the run's new payments (the rule is on `Allocation`), in three set-based steps."""
+    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    cents = CENTS.format("p.amount")
+    # 1. A payment naming its bill pays that bill: what is left of its residual when paid after the
+    #    snapshot (earlier payments of the same run first), the bill's amount when the snapshot
+    #    already counts it.
     cursor.execute(
-        "SELECT customer_id, paid_on, amount FROM ledger_payment"
-        " WHERE run_id = %(r)s AND bill_id IS NULL ORDER BY customer_id, paid_on, id",
+        f"""
+        WITH named AS (
+            SELECT p.id, p.bill_id, {cents} AS cents,
+                   CASE WHEN p.paid_on > b.as_of THEN {CENTS.format("b.residual")}
+                        ELSE {CENTS.format("b.amount")} END AS room,
+                   SUM({cents}) OVER (
+                       PARTITION BY p.bill_id, CASE WHEN p.paid_on > b.as_of THEN 1 ELSE 0 END
+                       ORDER BY p.paid_on, p.id) - {cents} AS before
+            FROM ledger_payment p JOIN ledger_bill b ON b.id = p.bill_id
+            WHERE p.run_id = %(r)s
+        )
+        INSERT INTO ledger_allocation (payment_id, bill_id, amount)
+        SELECT id, bill_id, {least}(cents, room - before) / 100.0 FROM named WHERE room > before
+        """,
         p,
     )
-    for customer_id, paid_on, amount in cursor.fetchall():
-        left = quantize(amount)
-        cursor.execute(
-            "SELECT id, residual, as_of, closed_on FROM ledger_bill WHERE customer_id = %s AND closed_on IS NULL"
-            " AND residual > 0 AND as_of < %s ORDER BY due_on, id",
-            [customer_id, paid_on],
+    # 2. A program credit's settlement pays that credit's bills (those its instrument holds, or the
+    #    one bill it names), oldest due first.
+    cursor.execute(
+        f"""
+        WITH taken AS ({_TAKEN}),
+        credit_bills AS (
+            SELECT p.id AS payment_id, h.bill_id FROM ledger_payment p
+            JOIN ledger_credit k ON k.id = p.credit_id
+            JOIN ledger_billhold h ON h.holder_type_id = k.holder_type_id AND h.holder_id = k.holder_id
+            WHERE p.run_id = %(r)s AND p.bill_id IS NULL
+            UNION
+            SELECT p.id, k.bill_id FROM ledger_payment p JOIN ledger_credit k ON k.id = p.credit_id
+            WHERE p.run_id = %(r)s AND p.bill_id IS NULL AND k.bill_id IS NOT NULL AND k.holder_id IS NULL
+        ),
+        room AS (
+            SELECT cb.payment_id, b.id AS bill_id, b.due_on,
+                   {CENTS.format("b.residual")} - COALESCE(t.cents, 0) AS room
+            FROM credit_bills cb JOIN ledger_bill b ON b.id = cb.bill_id
+            LEFT JOIN taken t ON t.bill_id = b.id
+            WHERE b.closed_on IS NULL
+        ),
+        queue AS (
+            SELECT payment_id, bill_id, room,
+                   SUM(room) OVER (PARTITION BY payment_id ORDER BY due_on, bill_id) - room AS start
+            FROM room WHERE room > 0
         )
-        for bill_id, residual, as_of, closed_on in cursor.fetchall():
-            if left <= 0:
-                break
-            residual = quantize(residual)
-            paid = min(left, residual)
-            left -= paid
-            cursor.execute(
-                "INSERT INTO ledger_billrevision (bill_id, run_id, previous_residual, residual, previous_as_of,"
-                " as_of, closed_on) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [bill_id, p["r"], residual, residual - paid, as_of, as_of, closed_on],
-            )
-            cursor.execute(
-                "UPDATE ledger_bill SET residual = %s, changed_run_id = %s WHERE id = %s",
-                [residual - paid, p["r"], bill_id],
-            )
+        INSERT INTO ledger_allocation (payment_id, bill_id, amount)
+        SELECT q.payment_id, q.bill_id, {least}(q.room, {cents} - q.start) / 100.0
+        FROM queue q JOIN ledger_payment p ON p.id = q.payment_id
+        WHERE q.start < {cents}
+        """,
+        p,
+    )
+    # 3. Any other payment, made after the customer's latest snapshot (earlier ones are already in
+    #    it), pays the customer's oldest open bills first: the utility's own rule.
+    cursor.execute(
+        f"""
+        WITH taken AS ({_TAKEN}),
+        loose AS (
+            SELECT p.id, p.customer_id, {cents} AS cents,
+                   SUM({cents}) OVER (PARTITION BY p.customer_id ORDER BY p.paid_on, p.id) - {cents} AS start
+            FROM ledger_payment p
+            WHERE p.run_id = %(r)s AND p.bill_id IS NULL AND p.credit_id IS NULL
+              AND p.paid_on > (SELECT MAX(b.as_of) FROM ledger_bill b
+                               WHERE b.customer_id = p.customer_id AND b.closed_on IS NULL)
+        ),
+        room AS (
+            SELECT b.id, b.customer_id, b.due_on, {CENTS.format("b.residual")} - COALESCE(t.cents, 0) AS room
+            FROM ledger_bill b LEFT JOIN taken t ON t.bill_id = b.id
+            WHERE b.customer_id IN (SELECT customer_id FROM loose) AND b.closed_on IS NULL
+        ),
+        queue AS (
+            SELECT id, customer_id, room,
+                   SUM(room) OVER (PARTITION BY customer_id ORDER BY due_on, id) - room AS start
+            FROM room WHERE room > 0
+        )
+        INSERT INTO ledger_allocation (payment_id, bill_id, amount)
+        SELECT l.id, q.id,
+               ({least}(l.start + l.cents, q.start + q.room) - {greatest}(l.start, q.start)) / 100.0
+        FROM loose l JOIN queue q ON q.customer_id = l.customer_id
+        WHERE q.start < l.start + l.cents AND l.start < q.start + q.room
+        """,
+        p,
+    )
+    # What no bill took stays on the customer: a row with no bill, so each payment adds up.
+    cursor.execute(
+        f"""
+        INSERT INTO ledger_allocation (payment_id, bill_id, amount)
+        SELECT p.id, NULL, ({cents} - COALESCE(a.cents, 0)) / 100.0
+        FROM ledger_payment p
+        LEFT JOIN (SELECT x.payment_id, SUM({CENTS.format("x.amount")}) AS cents FROM ledger_allocation x
+                   JOIN ledger_payment y ON y.id = x.payment_id WHERE y.run_id = %(r)s
+                   GROUP BY x.payment_id) a ON a.payment_id = p.id
+        WHERE p.run_id = %(r)s AND {cents} > COALESCE(a.cents, 0)
+        """,
+        p,
+    )
+
+
+def _lower_residuals(cursor, p: dict) -> None:
+    """A payment after a bill's snapshot is not in its residual yet: take its allocation off."""
+    cursor.execute(
+        f"""
+        INSERT INTO ledger_billrevision
+            (bill_id, run_id, previous_residual, residual, previous_as_of, as_of, closed_on)
+        SELECT b.id, %(r)s, b.residual,
+               CASE WHEN {CENTS.format("b.residual")} > t.cents
+                    THEN ({CENTS.format("b.residual")} - t.cents) / 100.0 ELSE 0 END,
+               b.as_of, b.as_of, b.closed_on
+        FROM ledger_bill b JOIN ({_TAKEN}) t ON t.bill_id = b.id
+        """,
+        p,
+    )
+    cursor.execute(
+        """
+        UPDATE ledger_bill SET
+            residual = (SELECT r.residual FROM ledger_billrevision r
+                        WHERE r.bill_id = ledger_bill.id AND r.run_id = %(r)s),
+            changed_run_id = %(r)s
+        WHERE id IN (SELECT bill_id FROM ledger_billrevision WHERE run_id = %(r)s)
+        """,
+        p,
+    )
