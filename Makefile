@@ -21,9 +21,12 @@ run: install
 	@mkdir -p var/static
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py load_demo
-	@# The background worker runs the imports uploaded through the web; it stops with the server.
+	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py giornaliero
+	@# The background worker runs the imports uploaded through the web, and the daily follow-up
+	@# runs again every hour; both stop with the server.
 	@trap 'kill 0' EXIT INT TERM; \
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py db_worker --interval 1 & \
+	while sleep 3600; do DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py giornaliero; done & \
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite: everything but the browser, then the browser journeys on a file database

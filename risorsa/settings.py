@@ -250,6 +250,9 @@ def env_day(name: str, default: str) -> tuple[int, int]:
 # The protected list's soft size: the municipality sees how many are active against it.
 PROTECTION_SOFT_CAP = env_int("PROTECTION_SOFT_CAP", 130)
 
+# Working days after its due date that an unpaid installment waits before it counts as missed.
+PLAN_GRACE_DAYS = env_int("PLAN_GRACE_DAYS", 5)
+
 # The territory's patron saint, a local holiday for working-day deadlines (Cremona: Sant'Omobono).
 PATRON_SAINT_DAY = env_day("PATRON_SAINT_DAY", "13/11")
 

@@ -6,3 +6,9 @@ class CoordinationConfig(AppConfig):
     name = "risorsa.coordination"
     label = "coordination"
     verbose_name = _("Coordinamento")
+
+    def ready(self):
+        from risorsa.coordination.daily import react_to_payments
+        from risorsa.ledger.importing.reactions import register_reaction
+
+        register_reaction(react_to_payments)

@@ -128,3 +128,20 @@ class Deadline(models.Model):
         """Calendar days past the due date (0 when not late)."""
         end = self.met_on or today
         return max(0, (end - self.due_on).days)
+
+
+class DailyRun(models.Model):
+    """One run of the daily follow-up: the day it followed up, the one before, what it did."""
+
+    day = models.DateField(_("giorno"))
+    previous_day = models.DateField(_("giro precedente"), null=True, blank=True)
+    ran_at = models.DateTimeField(_("eseguito il"), default=timezone.now)
+    outcome = models.JSONField(_("esito"), default=dict)
+
+    class Meta:
+        verbose_name = _("giro giornaliero")
+        verbose_name_plural = _("giri giornalieri")
+        ordering = ["-ran_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y}"

@@ -1,6 +1,7 @@
 """Reads of the coordination core, scoped to the member in the query."""
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -30,3 +31,14 @@ def sla_rules() -> QuerySet[SlaRule]:
 
 def get_sla_rule(*, pk: int) -> SlaRule:
     return get_object_or_404(SlaRule, pk=pk)
+
+
+def latest_deadline(*, subject: Model, step: str) -> Deadline | None:
+    """The most recent deadline of a step for a subject, met or not."""
+    return (
+        Deadline.objects.filter(
+            step=step, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+        .order_by("-opened_on", "-pk")
+        .first()
+    )

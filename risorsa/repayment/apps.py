@@ -8,7 +8,7 @@ class RepaymentConfig(AppConfig):
     verbose_name = _("Piani di rientro")
 
     def ready(self):
-        from risorsa.ledger.importing.reactions import register_reaction
-        from risorsa.repayment.services import react_to_payments
+        from risorsa.coordination.daily import register_daily_job
+        from risorsa.repayment.services import follow_plans
 
-        register_reaction(react_to_payments)
+        register_daily_job("piani di rientro", follow_plans)

@@ -32,6 +32,10 @@ ALLOWED_TRANSITIONS = {
 }
 
 
+def grace_days_default() -> int:
+    return settings.PLAN_GRACE_DAYS
+
+
 class PlanQuerySet(CustomerScopedQuerySet):
     hidden_from_utility = Q(status=PlanStatus.DRAFT)  # a draft is the social worker's, not yet sent
 
@@ -52,7 +56,25 @@ class RepaymentPlan(models.Model):
     interest = MoneyField(_("interessi"), default=0)
     start_on = models.DateField(_("prima rata il"))
     missed_allowed = models.PositiveSmallIntegerField(_("rate non pagate ammesse"), default=2)
+    grace_days = models.PositiveSmallIntegerField(
+        _("giorni lavorativi di tolleranza"), default=grace_days_default
+    )
     signed_on = models.DateField(_("firmato il"), null=True, blank=True)
+    ended_on = models.DateField(_("concluso il"), null=True, blank=True)
+    # REMSI (ARERA 311/2019, art. 5): water debts under a reminder or formal notice get at least
+    # 12 monthly installments with no interest, unless the customer documents the choice of a
+    # shorter plan: who recorded it, the day the customer chose, how (the document).
+    regulated = models.BooleanField(_("piano regolato REMSI (acqua)"), default=False)
+    shorter_choice_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scelta registrata da"),
+    )
+    shorter_choice_on = models.DateField(_("scelta del cliente il"), null=True, blank=True)
+    shorter_choice_how = models.CharField(_("come il cliente ha scelto"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("preparato da")
     )
@@ -75,6 +97,16 @@ class RepaymentPlan(models.Model):
                 condition=Q(max_months__gte=1, max_months__lte=60), name="plan_months_in_range"
             ),
             models.CheckConstraint(condition=Q(share__gt=0, share__lte=1), name="plan_share_in_range"),
+            models.CheckConstraint(
+                condition=Q(
+                    shorter_choice_on__isnull=True, shorter_choice_how="", shorter_choice_by__isnull=True
+                )
+                | (
+                    Q(shorter_choice_on__isnull=False, shorter_choice_by__isnull=False)
+                    & ~Q(shorter_choice_how="")
+                ),
+                name="plan_shorter_choice_whole",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,6 +118,10 @@ class RepaymentPlan(models.Model):
     @property
     def total(self):
         return self.debt + self.interest
+
+    @property
+    def shorter_by_choice(self) -> bool:
+        return self.shorter_choice_on is not None
 
 
 class InstallmentStatus(models.TextChoices):

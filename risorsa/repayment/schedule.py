@@ -5,12 +5,21 @@ The installment is sustainable when it is at most a share of the household's mon
 default) that keeps every installment sustainable: equal installments in cents, the remainder
 on the last, each due on a working day. Optional interest at an annual rate, on the declining
 balance of equal principal parts: debt x rate / 12 x (n + 1) / 2, rounded half up to the cent.
-An installment below the minimum is allowed only as the single installment of a plan. If even
-the longest plan is not sustainable, the schedule says so and by how much it falls short: the
-amount to cover otherwise (a spot intervention, the work program) for the rest to fit.
+An installment below the minimum is allowed only as the single installment of a plan, or when
+the plan must have more installments than the minimum allows (below). If even the longest plan is
+not sustainable, the schedule says so and by how much it falls short: the amount to cover
+otherwise (a spot intervention, the work program) for the rest to fit.
+
+`min_months` is the fewest installments the generator may offer (1 by default: the shortest
+sustainable plan). It wins over the minimum installment, and `max_months` is raised to at least
+`min_months`; only a debt of fewer cents than `min_months` gets fewer installments (one cent
+each). `regulated(terms)` gives the terms of the regulated water plan (REMSI, ARERA 311/2019
+art. 5): at least 12 monthly installments and no interest. The generator does not decide when it
+applies: the caller does — a water debt under a reminder or formal notice gets regulated terms
+unless the customer's documented choice of a shorter plan is recorded.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -20,6 +29,7 @@ CENT = Decimal("0.01")
 DEFAULT_SHARE = Decimal("0.15")
 DEFAULT_MINIMUM = Decimal("25.00")
 DEFAULT_MONTHS = 12
+REGULATED_MONTHS = 12  # REMSI art. 5: water debts under a reminder or formal notice
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,23 @@ class Terms:
     minimum_installment: Decimal = DEFAULT_MINIMUM
     max_months: int = DEFAULT_MONTHS
     annual_rate: Decimal = Decimal(0)
+    min_months: int = 1
+
+    def __post_init__(self):
+        if self.min_months < 1:
+            raise ValueError("min_months must be at least 1")
+        if self.max_months < self.min_months:
+            object.__setattr__(self, "max_months", self.min_months)
+
+
+def regulated(terms: Terms) -> Terms:
+    """The same terms as a regulated water plan: at least 12 monthly installments, no interest."""
+    return replace(terms, min_months=max(terms.min_months, REGULATED_MONTHS), annual_rate=Decimal(0))
+
+
+def is_regulated(terms: Terms) -> bool:
+    """Whether these terms keep the regulated minimum (to say so on the plan)."""
+    return terms.min_months >= REGULATED_MONTHS and terms.annual_rate == 0
 
 
 @dataclass(frozen=True)
@@ -62,11 +89,19 @@ def interest_for(debt: Decimal, annual_rate: Decimal, months: int) -> Decimal:
     return (debt * annual_rate / 12 * (months + 1) / 2).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def shortest(terms: Terms, total: Decimal) -> int:
+    """How few installments a plan may have: `min_months`, but never more than one per cent."""
+    return max(1, min(terms.min_months, int(total / CENT)))
+
+
 def longest(terms: Terms, total: Decimal, sustainable: Decimal) -> int:
-    """How many installments a plan may have: each at least the minimum, unless it is the only one."""
+    """How many installments a plan may have: each at least the minimum, unless it is the only one
+    or the plan must have at least `min_months` (the regulated minimum wins)."""
     if sustainable < terms.minimum_installment:
-        return 1
-    return max(1, min(terms.max_months, int(total // terms.minimum_installment)))
+        allowed = 1
+    else:
+        allowed = max(1, min(terms.max_months, int(total // terms.minimum_installment)))
+    return max(allowed, shortest(terms, total))
 
 
 def build(terms: Terms) -> Schedule:
@@ -74,8 +109,8 @@ def build(terms: Terms) -> Schedule:
     if terms.debt <= 0:
         raise ValueError("debt must be positive")
     sustainable = (terms.monthly_income * terms.share).quantize(CENT, rounding=ROUND_DOWN)
-    months = 1
-    for months in range(1, longest(terms, terms.debt, sustainable) + 1):
+    fewest = months = shortest(terms, terms.debt)
+    for months in range(fewest, longest(terms, terms.debt, sustainable) + 1):
         interest = interest_for(terms.debt, terms.annual_rate, months)
         amounts = split(terms.debt + interest, months)
         if amounts[-1] <= sustainable:

@@ -1,9 +1,12 @@
 """Reads of repayment plans, scoped to the member in the query."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from datetime import date
 
-from risorsa.ledger.models import Customer
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from risorsa.ledger.models import Customer, DunningEvent, Service
 from risorsa.organizations.models import Membership
 from risorsa.repayment.models import Installment, InstallmentStatus, PlanStatus, PlanTransition, RepaymentPlan
 
@@ -31,16 +34,53 @@ def get_plan_for(*, membership: Membership | None, pk: int) -> RepaymentPlan:
     )
 
 
-def kept_to_plan() -> Exists:
-    """A customer who has kept to a plan: one active or completed with no installment missed."""
-    missed = Installment.objects.filter(plan=OuterRef("pk"), status=InstallmentStatus.MISSED)
+def kept_to_plan(today: date | None = None) -> Exists:
+    """A customer who has kept to a plan: active or completed, at least one installment already
+    due, and every installment due by `today` paid (DOMAIN.md)."""
+    today = today or timezone.localdate()
+    due = Installment.objects.filter(plan=OuterRef("pk"), due_on__lte=today)
+    unpaid = due.exclude(status__in=[InstallmentStatus.PAID, InstallmentStatus.PAID_LATE])
     return Exists(
         RepaymentPlan.objects.filter(
             customer=OuterRef("pk"), status__in=[PlanStatus.ACTIVE, PlanStatus.COMPLETED]
-        ).exclude(Exists(missed))
+        )
+        .filter(Exists(due))
+        .exclude(Exists(unpaid))
     )
 
 
-def is_eligible_for_help(*, customer: Customer) -> bool:
+class Standing:
+    """Where a customer stands with a plan, for the plan page and the intervention form."""
+
+    KEPT = "kept"  # at least one installment due, every due one paid
+    NOTHING_DUE = "nothing_due"  # active, but no installment is due yet
+    NOT_KEPT = "not_kept"
+
+
+def standing_of(*, plan: RepaymentPlan, today: date | None = None) -> str:
+    """Whether the customer has kept to this plan (the rule of `kept_to_plan`)."""
+    today = today or timezone.localdate()
+    if plan.status not in (PlanStatus.ACTIVE, PlanStatus.COMPLETED):
+        return Standing.NOT_KEPT
+    due = [installment for installment in plan.installments.all() if installment.due_on <= today]
+    if not due:
+        return Standing.NOTHING_DUE
+    paid = (InstallmentStatus.PAID, InstallmentStatus.PAID_LATE)
+    return Standing.KEPT if all(installment.status in paid for installment in due) else Standing.NOT_KEPT
+
+
+def is_eligible_for_help(*, customer: Customer, today: date | None = None) -> bool:
     """The municipality may help with new bills a customer who kept to the plan (DOMAIN.md)."""
-    return Customer.objects.filter(pk=customer.pk).filter(kept_to_plan()).exists()
+    return Customer.objects.filter(pk=customer.pk).filter(kept_to_plan(today)).exists()
+
+
+def under_remsi(*, bills) -> bool:
+    """REMSI applies (ARERA 311/2019, art. 5): a water bill among them was followed by a reminder
+    or a formal notice on its supply point (on or after its due date)."""
+    water = [bill for bill in bills if bill.supply_point.service == Service.WATER]
+    if not water:
+        return False
+    dunned = Q()
+    for bill in water:
+        dunned |= Q(supply_point_id=bill.supply_point_id, occurred_on__gte=bill.due_on)
+    return DunningEvent.objects.filter(dunned).exists()

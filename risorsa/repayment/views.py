@@ -9,14 +9,14 @@ from django.views.decorators.http import require_POST
 
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger.models import Customer
-from risorsa.ledger.selectors import balance_for
+from risorsa.ledger.selectors import held_bills, open_bills_free_for
 from risorsa.organizations.access import MANAGERS, WRITERS, membership_required, require_role
 from risorsa.organizations.models import OrganizationKind
 from risorsa.repayment import selectors, services
 from risorsa.repayment.forms import ReasonForm, SignatureForm, SimulationForm
 from risorsa.repayment.models import PlanStatus
 from risorsa.repayment.pdf import plan_pdf
-from risorsa.repayment.schedule import build
+from risorsa.repayment.schedule import build, regulated
 
 MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
 BOTH = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
@@ -39,21 +39,32 @@ def plan_simulate(request, customer_pk):
     customer = get_object_or_404(
         Customer.objects.visible_to(request.membership).select_related("person", "utility"), pk=customer_pk
     )
+    bills = open_bills_free_for(customer=customer)
     if request.method == "POST":
         require_role(request.membership, kind=OrganizationKind.MUNICIPALITY, roles=WRITERS)
-        form = SimulationForm(request.POST)
+        form = SimulationForm(request.POST, bills=bills)
     else:
-        form = SimulationForm(request.GET or None, initial={"debt": balance_for(customer=customer)})
-    schedule = build(form.terms()) if form.is_bound and form.is_valid() else None
+        form = SimulationForm(request.GET or None, bills=bills)
+    schedule = remsi = None
+    if form.is_bound and form.is_valid():
+        remsi = selectors.under_remsi(bills=form.cleaned_data["bills"])
+        terms = form.terms()
+        schedule = build(regulated(terms) if remsi and not form.documented_choice() else terms)
     if request.method == "POST" and schedule is not None:
         try:
-            plan = services.draft_plan(customer=customer, terms=form.terms(), by=request.user)
+            plan = services.draft_plan(
+                customer=customer,
+                terms=form.terms(),
+                by=request.user,
+                bills=list(form.cleaned_data["bills"]),
+                shorter_choice=form.documented_choice(),
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Piano salvato come bozza: controllalo e invialo al gestore."))
             return redirect(plan)
-    context = {"form": form, "customer": customer, "schedule": schedule}
+    context = {"form": form, "customer": customer, "schedule": schedule, "remsi": remsi}
     template = "repayment/simulation.html#schedule" if request.htmx else "repayment/simulation.html"
     return render(request, template, context)
 
@@ -61,13 +72,19 @@ def plan_simulate(request, customer_pk):
 @membership_required(kinds=BOTH)
 def plan_detail(request, pk):
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
-    context = {
+    return render(request, "repayment/plan_detail.html", _detail_context(plan))
+
+
+def _detail_context(plan, **extra) -> dict:
+    return {
         "plan": plan,
         "reason_form": ReasonForm(),
         "signature_form": SignatureForm(),
         "eligible": selectors.is_eligible_for_help(customer=plan.customer),
+        "standing": selectors.standing_of(plan=plan),
+        "bills": held_bills(holder=plan),
+        **extra,
     }
-    return render(request, "repayment/plan_detail.html", context)
 
 
 # action: (organization kind, roles, form, call)
@@ -132,8 +149,7 @@ def plan_action(request, pk, action):
             messages.success(request, str(DONE[action]))
             return redirect(plan)
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
-    context = {"plan": plan, "reason_form": ReasonForm(), "signature_form": SignatureForm(), "error": error}
-    return render(request, "repayment/plan_detail.html", context, status=400)
+    return render(request, "repayment/plan_detail.html", _detail_context(plan, error=error), status=400)
 
 
 @membership_required(kinds=BOTH)

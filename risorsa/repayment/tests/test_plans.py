@@ -8,6 +8,8 @@ from django.urls import reverse
 from risorsa.coordination.models import Deadline, Step
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger.models import Payment
+from risorsa.ledger.selectors import held_bills
+from risorsa.ledger.tests.helpers import import_payments
 from risorsa.protection.tests.helpers import sample_customer
 from risorsa.repayment import services
 from risorsa.repayment.models import InstallmentStatus, PlanStatus, RepaymentPlan
@@ -24,24 +26,22 @@ def users(personas):
 
 
 def active_plan(customer, users, signed_on=date(2010, 3, 25)):
-    plan = services.draft_plan(customer=customer, terms=TERMS, by=users["comune.operatore"])
-    services.propose_plan(plan=plan, by=users["comune.operatore"])
-    services.approve_plan(plan=plan, by=users["aem.responsabile"])
-    return services.activate_plan(plan=plan, by=users["comune.operatore"], signed_on=signed_on)
+    """A plan drafted, approved and signed on `signed_on`: it holds the bills from that day."""
+    with time_machine.travel(signed_on, tick=False):
+        plan = services.draft_plan(customer=customer, terms=TERMS, by=users["comune.operatore"])
+        services.propose_plan(plan=plan, by=users["comune.operatore"])
+        services.approve_plan(plan=plan, by=users["aem.responsabile"])
+        return services.activate_plan(plan=plan, by=users["comune.operatore"], signed_on=signed_on)
 
 
-def pay(customer, utility, paid_on, amount, external_id):
-    from risorsa.ledger.models import ImportRun
-
-    run = ImportRun.objects.filter(utility=utility).first()
-    return Payment.objects.create(
-        utility=utility,
-        customer=customer,
-        external_id=external_id,
-        paid_on=paid_on,
-        amount=Decimal(amount),
-        run=run,
-    )
+def pay(customer, utility, paid_on, amount, external_id, number=""):
+    """The customer pays at the counter: the utility's payments file reports it that evening."""
+    with time_machine.travel(paid_on, tick=False):
+        run = import_payments(
+            utility, [(external_id, customer.code, number, paid_on, amount.replace(".", ","))]
+        )
+    assert run.status == "completato", run.failure or list(run.issues.values_list("reason", flat=True))
+    return Payment.objects.get(utility=utility, external_id=external_id)
 
 
 @pytest.mark.django_db
@@ -127,35 +127,68 @@ def test_installments_follow_the_payments_oldest_first_on_time_late_or_missed(ut
     pay(customer, utility, date(2010, 3, 30), "127.75", "R1")  # the first, on time
     pay(customer, utility, date(2010, 5, 10), "100.00", "R2")  # part of the second, due 03/05
     pay(customer, utility, date(2010, 5, 20), "27.75", "R3")  # the rest: the second paid late
-    services.follow_payments(plan=plan, today=date(2010, 6, 2))
+    services.follow_plan(plan=plan, today=date(2010, 6, 10))
     states = list(plan.installments.values_list("due_on", "status", "paid_on"))
     assert states == [
         (date(2010, 4, 1), InstallmentStatus.PAID, date(2010, 3, 30)),
         (date(2010, 5, 3), InstallmentStatus.PAID_LATE, date(2010, 5, 20)),  # 1 May: holiday and Saturday
+        # due 01/06; 5 working days of grace (2 June is a holiday): 3, 4, 7, 8, 9; missed from 10/06
         (date(2010, 6, 1), InstallmentStatus.MISSED, None),
     ]
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.ACTIVE  # one missed: the plan lapses at two
-    assert not is_eligible_for_help(customer=customer)
+    # The second was paid only after its grace (missed from 11/05): two missed, so the plan lapsed
+    # on the day the third became missed.
+    assert (plan.status, plan.ended_on) == (PlanStatus.LAPSED, date(2010, 6, 10))
+    assert not is_eligible_for_help(customer=customer, today=date(2010, 6, 10))
+
+
+@pytest.mark.django_db
+def test_an_installment_is_missed_only_after_its_grace_days(utility, users):
+    customer = sample_customer(utility)
+    plan = active_plan(customer, users)
+    # due Thursday 01/04/2010; Easter Monday 05/04: grace 2, 6, 7, 8, 9 April; missed from 10/04
+    services.follow_plan(plan=plan, today=date(2010, 4, 9))
+    assert plan.installments.get(number=1).status == InstallmentStatus.DUE
+    services.follow_plan(plan=plan, today=date(2010, 4, 10))
+    assert plan.installments.get(number=1).status == InstallmentStatus.MISSED
 
 
 @pytest.mark.django_db
 def test_the_plan_lapses_at_two_missed_installments_and_completes_when_all_are_paid(utility, users):
     customer = sample_customer(utility)
     plan = active_plan(customer, users)
-    services.follow_payments(plan=plan, today=date(2010, 5, 4))  # 01/04 and 03/05 passed unpaid
+    # 01/04 missed from 10/04; 03/05 (grace 4, 5, 6, 7, 10 May) missed from 11/05
+    services.follow_plan(plan=plan, today=date(2010, 5, 10))
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.LAPSED
+    assert plan.status == PlanStatus.ACTIVE
+    services.follow_plan(plan=plan, today=date(2010, 5, 11))
+    plan.refresh_from_db()
+    assert (plan.status, plan.ended_on) == (PlanStatus.LAPSED, date(2010, 5, 11))
     assert plan.transitions.last().by is None
-    assert not is_eligible_for_help(customer=customer)
+    assert not held_bills(holder=plan).exists()  # a lapsed plan lets its bills go
+    assert not is_eligible_for_help(customer=customer, today=date(2010, 5, 11))
 
     other = sample_customer(utility, "C100003")
     kept = active_plan(other, users)
     pay(other, utility, date(2010, 3, 30), "383.26", "R9")
-    services.follow_payments(plan=kept, today=date(2010, 3, 31))
+    services.follow_plan(plan=kept, today=date(2010, 4, 1))
     kept.refresh_from_db()
-    assert kept.status == PlanStatus.COMPLETED
-    assert is_eligible_for_help(customer=other)
+    assert (kept.status, kept.ended_on) == (PlanStatus.COMPLETED, date(2010, 3, 30))
+    assert is_eligible_for_help(customer=other, today=date(2010, 4, 1))
+
+
+@pytest.mark.django_db
+def test_a_customer_has_not_kept_to_a_plan_before_any_installment_is_due(utility, users):
+    # given a plan signed on 25/03 whose first installment is due on 01/04
+    customer = sample_customer(utility)
+    plan = active_plan(customer, users)
+    pay(customer, utility, date(2010, 3, 30), "127.75", "R1")
+    services.follow_plan(plan=plan, today=date(2010, 3, 31))
+    # then on the signature day and before 01/04 nothing was due yet: not "kept to the plan"
+    assert not is_eligible_for_help(customer=customer, today=date(2010, 3, 25))
+    assert not is_eligible_for_help(customer=customer, today=date(2010, 3, 31))
+    # and from 01/04, with the first paid, the customer has kept to it
+    assert is_eligible_for_help(customer=customer, today=date(2010, 4, 1))
 
 
 @pytest.mark.django_db
@@ -183,8 +216,12 @@ def test_the_simulator_updates_the_schedule_and_saves_a_draft(client_for, utilit
     client = client_for("comune.operatore")
     url = reverse("repayment:simulate", args=[customer.pk])
     page = client.get(url)
-    assert page.context["form"].initial["debt"] == Decimal("383.26")  # the balance, to start from
+    form = page.context["form"]
+    assert form["debt"].initial == Decimal("383.26")  # the free open bills' residuals, to start from
+    bills = [bill.pk for bill in customer.bills.filter(residual__gt=0)]
+    assert sorted(form["bills"].initial) == sorted(bills)
     data = {
+        "bills": bills,
         "debt": "383,26",
         "monthly_income": "900,00",
         "share": "15",
@@ -231,12 +268,106 @@ def test_the_plan_page_says_when_the_customer_may_get_help_on_new_bills(client_f
     customer = sample_customer(utility)
     plan = active_plan(customer, users)
     client = client_for("comune.operatore")
-    assert (
-        "Il cliente sta rispettando il piano"
-        in client.get(reverse("repayment:detail", args=[plan.pk])).content.decode()
+    url = reverse("repayment:detail", args=[plan.pk])
+    with time_machine.travel(date(2010, 3, 31), tick=False):
+        page = client.get(url).content.decode()
+        assert "Il cliente sta rispettando il piano" not in page
+        assert "nessuna rata è ancora scaduta" in page
+    pay(customer, utility, date(2010, 3, 30), "127.75", "R1")
+    with time_machine.travel(date(2010, 4, 2), tick=False):
+        services.follow_plan(plan=plan)
+        assert "Il cliente sta rispettando il piano" in client.get(url).content.decode()
+    services.follow_plan(plan=plan, today=date(2010, 5, 11))  # two missed: lapsed
+    with time_machine.travel(date(2010, 5, 11), tick=False):
+        assert "Il cliente sta rispettando il piano" not in client.get(url).content.decode()
+
+
+def water_bills_under_notice(utility, tmp_path, kind="COSTITUZIONE_MORA"):
+    """C100002's three water bills (885,30 €) and, after their due dates, a notice on the meter."""
+    from risorsa.ledger.models import Bill
+    from risorsa.ledger.tests.helpers import import_file
+
+    customer = sample_customer(utility, "C100002")
+    path = tmp_path / "eventi.csv"
+    path.write_text(
+        "id_evento;codice_cliente;punto_fornitura;tipo;data_evento;note\n"
+        f"W1;C100002;ACQ-000011;{kind};15/02/2010;\n"
     )
-    services.follow_payments(plan=plan, today=date(2010, 5, 4))  # two missed: lapsed
-    assert (
-        "Il cliente sta rispettando il piano"
-        not in client.get(reverse("repayment:detail", args=[plan.pk])).content.decode()
+    assert import_file(utility, "eventi", path).status == "completato"
+    bills = list(Bill.objects.filter(customer=customer, supply_point__service="ACQUA").order_by("due_on"))
+    return customer, bills
+
+
+@pytest.mark.django_db
+def test_a_water_debt_under_formal_notice_gets_at_least_12_installments_without_interest(
+    utility, users, tmp_path
+):
+    customer, bills = water_bills_under_notice(utility, tmp_path)
+    debt = sum((bill.residual for bill in bills), Decimal(0))
+    # 885,30 € on 2.000 € a month could be paid in 3 installments, with interest at 5%
+    terms = Terms(
+        debt=debt, monthly_income=Decimal("2000.00"), start_on=date(2010, 4, 1), annual_rate=Decimal("0.05")
     )
+    plan = services.draft_plan(customer=customer, terms=terms, by=users["comune.operatore"], bills=bills)
+    assert plan.regulated
+    assert plan.installments.count() == 12
+    assert plan.interest == Decimal("0.00")
+    assert sum(plan.installments.values_list("amount", flat=True)) == debt
+
+
+@pytest.mark.django_db
+def test_a_shorter_water_plan_needs_the_customers_documented_choice(utility, users, tmp_path):
+    customer, bills = water_bills_under_notice(utility, tmp_path, kind="SOLLECITO")
+    debt = sum((bill.residual for bill in bills), Decimal(0))
+    terms = Terms(debt=debt, monthly_income=Decimal("2000.00"), start_on=date(2010, 4, 1))
+    choice = services.ShorterChoice(on=date(2010, 3, 20), how="richiesta scritta firmata allo sportello")
+    plan = services.draft_plan(
+        customer=customer, terms=terms, by=users["comune.operatore"], bills=bills, shorter_choice=choice
+    )
+    assert plan.installments.count() == 3
+    assert (plan.shorter_choice_on, plan.shorter_choice_how, plan.shorter_choice_by) == (
+        date(2010, 3, 20),
+        "richiesta scritta firmata allo sportello",
+        users["comune.operatore"],
+    )
+
+
+@pytest.mark.django_db
+def test_energy_debts_and_water_without_notice_keep_the_shortest_plan(utility, users):
+    from risorsa.ledger.models import Bill
+
+    customer = sample_customer(utility, "C100002")
+    water = list(Bill.objects.filter(customer=customer, supply_point__service="ACQUA"))
+    debt = sum((bill.residual for bill in water), Decimal(0))
+    terms = Terms(debt=debt, monthly_income=Decimal("2000.00"), start_on=date(2010, 4, 1))
+    plan = services.draft_plan(customer=customer, terms=terms, by=users["comune.operatore"], bills=water)
+    assert not plan.regulated
+    assert plan.installments.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_simulator_offers_the_regulated_water_plan_and_records_a_documented_choice(
+    client_for, utility, tmp_path
+):
+    customer, bills = water_bills_under_notice(utility, tmp_path)
+    client = client_for("comune.operatore")
+    url = reverse("repayment:simulate", args=[customer.pk])
+    data = {
+        "bills": [bill.pk for bill in bills],
+        "debt": "885,30",
+        "monthly_income": "2000,00",
+        "share": "15",
+        "max_months": "12",
+        "minimum_installment": "25,00",
+        "start_on": "01/04/2010",
+        "annual_rate": "0",
+    }
+    partial = client.get(url, data, HTTP_HX_REQUEST="true").content.decode()
+    assert "12 rate da 73,77" in partial and "REMSI" in partial
+    shorter = data | {"shorter_choice": "on", "shorter_choice_on": "20/03/2010", "shorter_choice_how": "PEC"}
+    assert "3 rate da 295,10" in client.get(url, shorter, HTTP_HX_REQUEST="true").content.decode()
+    incomplete = client.get(url, data | {"shorter_choice": "on"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Scrivi come il cliente" in incomplete
+    client.post(url, shorter)
+    plan = RepaymentPlan.objects.get()
+    assert (plan.installments.count(), plan.shorter_choice_how) == (3, "PEC")
