@@ -240,25 +240,32 @@ def world(personas, municipality, utility):
         customer=customer, supply_point=supply, kind="tutelato", suspension=cut, opened_on="2010-02-01"
     )
     deadline = open_deadline(step=Step.EVALUATE_REDUCTION, subject=customer, owner=municipality)
+    older, bill = (
+        Bill.objects.create(
+            utility=utility,
+            customer=customer,
+            supply_point=supply,
+            number=number,
+            issued_on=issued_on,
+            due_on=due_on,
+            amount=amount,
+            residual=amount,
+            as_of="2010-02-28",
+            created_run=run,
+            changed_run=run,
+        )
+        for number, issued_on, due_on, amount in (
+            ("B0", "2009-11-01", "2009-11-21", Decimal("300.00")),
+            ("B1", "2010-01-01", "2010-01-21", Decimal("300.01")),
+        )
+    )
     plan = draft_plan(
         customer=customer,
         terms=Terms(debt=Decimal("300.00"), monthly_income=Decimal("900.00"), start_on=date(2010, 4, 1)),
         by=personas["comune.operatore"].user,
+        bills=[older],
     )
     propose_plan(plan=plan, by=personas["comune.operatore"].user)
-    bill = Bill.objects.create(
-        utility=utility,
-        customer=customer,
-        supply_point=supply,
-        number="B1",
-        issued_on="2010-01-01",
-        due_on="2010-01-21",
-        amount=Decimal("300.01"),
-        residual=Decimal("300.01"),
-        as_of="2010-02-28",
-        created_run=run,
-        changed_run=run,
-    )
     intervention = propose_intervention(customer=customer, bills=[bill], by=personas["comune.operatore"].user)
     return {
         "person": person,

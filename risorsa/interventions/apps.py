@@ -8,7 +8,7 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Interventi spot")
 
     def ready(self):
-        from risorsa.interventions.services import react_to_payments
-        from risorsa.ledger.importing.reactions import register_reaction
+        from risorsa.coordination.daily import register_daily_job
+        from risorsa.interventions.services import follow_interventions
 
-        register_reaction(react_to_payments)
+        register_daily_job("interventi", follow_interventions)

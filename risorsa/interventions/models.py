@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,15 +37,25 @@ class InterventionStatus(models.TextChoices):
     AUTHORIZED = "autorizzato", _("contributo autorizzato")
     CREDIT_SENT = "accredito_inviato", _("accredito inviato")
     APPLIED = "applicato", _("applicato")
+    WITHDRAWN = "ritirato", _("ritirato dal Comune")
+    CANCELLED = "annullato", _("annullato dal gestore")
 
 
 ALLOWED_TRANSITIONS = {
-    InterventionStatus.PROPOSED: (InterventionStatus.SHARE_PAID,),
-    InterventionStatus.SHARE_PAID: (InterventionStatus.AUTHORIZED,),
-    InterventionStatus.AUTHORIZED: (InterventionStatus.CREDIT_SENT,),
+    InterventionStatus.PROPOSED: (
+        InterventionStatus.SHARE_PAID,
+        InterventionStatus.WITHDRAWN,
+        InterventionStatus.CANCELLED,
+    ),
+    InterventionStatus.SHARE_PAID: (InterventionStatus.AUTHORIZED, InterventionStatus.WITHDRAWN),
+    InterventionStatus.AUTHORIZED: (InterventionStatus.CREDIT_SENT, InterventionStatus.WITHDRAWN),
     InterventionStatus.CREDIT_SENT: (InterventionStatus.APPLIED,),
     InterventionStatus.APPLIED: (),
+    InterventionStatus.WITHDRAWN: (),
+    InterventionStatus.CANCELLED: (),
 }
+# Ended: the bills it held are let go and its contribution no longer weighs on the budget.
+CLOSED = (InterventionStatus.APPLIED, InterventionStatus.WITHDRAWN, InterventionStatus.CANCELLED)
 COMMITTED = (InterventionStatus.AUTHORIZED, InterventionStatus.CREDIT_SENT)
 
 
@@ -84,7 +95,7 @@ class SpotIntervention(models.Model):
     kind = models.CharField(
         _("tipo"), max_length=12, choices=InterventionKind.choices, default=InterventionKind.SPOT
     )
-    bills = models.ManyToManyField(Bill, related_name="+", verbose_name=_("fatture"))
+    bills = models.ManyToManyField(Bill, related_name="+", verbose_name=_("fatture"))  # as proposed
     amount = MoneyField(_("importo"))
     municipal_percent = models.DecimalField(
         _("quota del Comune (%)"), max_digits=5, decimal_places=2, default=50
@@ -96,6 +107,7 @@ class SpotIntervention(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("anno di bilancio"))
     proposed_on = models.DateField(_("proposto il"), default=timezone.localdate)
+    closed_on = models.DateField(_("chiuso il"), null=True, blank=True)
     credit = models.OneToOneField(
         Credit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("accredito")
     )
@@ -112,8 +124,10 @@ class SpotIntervention(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="intervention_amount_positive"),
             models.CheckConstraint(
+                # Rounded: SQLite keeps decimals as binary floating point, where 22,93 + 22,94
+                # is not exactly 45,87.
                 condition=Q(customer_share__gte=0, municipal_share__gte=0)
-                & Q(amount=F("customer_share") + F("municipal_share")),
+                & Q(amount=Round(F("customer_share") + F("municipal_share"), 2)),
                 name="intervention_shares_sum_to_amount",
             ),
             models.CheckConstraint(

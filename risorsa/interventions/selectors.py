@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 
 from risorsa.interventions.models import Budget, InterventionTransition, SpotIntervention
 from risorsa.interventions.services import budget_use
-from risorsa.ledger.models import Bill
 from risorsa.organizations.models import Membership, Organization
 
 
@@ -30,11 +29,6 @@ def get_intervention_for(*, membership: Membership | None, pk: int) -> SpotInter
         ),
         pk=pk,
     )
-
-
-def open_bills_of(*, customer) -> QuerySet[Bill]:
-    """The bills an intervention may cover: open, with something still to pay."""
-    return customer.bills.filter(closed_on__isnull=True, residual__gt=0).order_by("due_on", "number")
 
 
 @dataclass

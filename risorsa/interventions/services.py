@@ -1,6 +1,7 @@
 """Writes of spot interventions: proposed on bills, the customer's share confirmed, the contribution
 authorized within the yearly budget, sent to the utility as a credit, applied when it reports it."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from risorsa.coordination.models import Step
+from risorsa.coordination.selectors import latest_deadline
 from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.exceptions import DomainError
 from risorsa.core.money import format_euro, quantize
@@ -23,8 +25,9 @@ from risorsa.interventions.models import (
     SpotIntervention,
     shares,
 )
-from risorsa.ledger.models import Bill, CreditKind, CreditStatus, Customer, ImportKind, ImportRun, Payment
-from risorsa.ledger.services import create_credit
+from risorsa.ledger.models import Bill, CreditKind, CreditStatus, Customer
+from risorsa.ledger.selectors import allocations_counted_by
+from risorsa.ledger.services import create_credit, hold_bills, release_bills
 from risorsa.organizations.models import Organization
 from risorsa.repayment.selectors import is_eligible_for_help
 
@@ -58,8 +61,13 @@ def propose_intervention(
     by,
     municipal_percent: Decimal = Decimal(50),
     kind: str = InterventionKind.SPOT,
+    on: date | None = None,
 ) -> SpotIntervention:
-    """Propose to share chosen open bills between the customer and the municipality (50/50 by default)."""
+    """Propose to share chosen open bills between the customer and the municipality (50/50 by default);
+    the intervention holds the bills from `on` (today, unless recorded afterwards)."""
+    proposed_on = on or timezone.localdate()
+    if proposed_on > timezone.localdate():
+        raise DomainError(_("La data della proposta non può essere futura."))
     if not bills:
         raise DomainError(_("Scegli almeno una fattura aperta."))
     if any(bill.customer_id != customer.pk or bill.closed_on or bill.residual <= 0 for bill in bills):
@@ -78,15 +86,21 @@ def propose_intervention(
             municipal_percent=municipal_percent,
             customer_share=customer_share,
             municipal_share=municipal_share,
-            year=timezone.localdate().year,
+            year=proposed_on.year,
+            proposed_on=proposed_on,
             created_by=by,
         )
         intervention.bills.set(bills)
+        hold_bills(bills=bills, holder=intervention, on=intervention.proposed_on)
         InterventionTransition.objects.create(
             intervention=intervention, from_status="", to_status=InterventionStatus.PROPOSED, by=by
         )
         open_deadline(
-            step=Step.SPOT_SHARE, subject=intervention, owner=customer.utility, person=customer.person
+            step=Step.SPOT_SHARE,
+            subject=intervention,
+            owner=customer.utility,
+            person=customer.person,
+            opened_on=proposed_on,
         )
     return intervention
 
@@ -153,7 +167,6 @@ def send_credit(*, intervention: SpotIntervention, by) -> SpotIntervention:
     with transaction.atomic():
         intervention = _locked(intervention)
         _transition(intervention=intervention, to=InterventionStatus.CREDIT_SENT, by=by)
-        bills = list(intervention.bills.all())
         intervention.credit = create_credit(
             customer=intervention.customer,
             kind=CreditKind.MUNICIPAL,
@@ -161,37 +174,87 @@ def send_credit(*, intervention: SpotIntervention, by) -> SpotIntervention:
             reason=_("Contributo del Comune, intervento n. %(pk)s") % {"pk": intervention.pk},
             created_on=timezone.localdate(),
             by=by,
-            bill=bills[0] if len(bills) == 1 else None,
+            holder=intervention,
         )
         intervention.save(update_fields=["credit"])
     return intervention
 
 
-def react_to_payments(*, run: ImportRun) -> None:
-    """A payments file may show the customer's share paid, or the utility applying the credit."""
-    if run.kind != ImportKind.PAYMENTS:
-        return
-    customers = Payment.objects.filter(run=run).values("customer")
-    for intervention in SpotIntervention.objects.filter(
-        status=InterventionStatus.PROPOSED, customer__in=customers
-    ):
-        paid = Payment.objects.filter(
-            customer=intervention.customer_id, paid_on__gte=intervention.proposed_on, reference=""
-        ).aggregate(total=Sum("amount"))["total"]
-        if quantize(paid) >= intervention.customer_share:
+def withdraw_intervention(*, intervention: SpotIntervention, by, why: str) -> SpotIntervention:
+    """The municipality withdraws an intervention whose credit is not yet sent: its deadlines close,
+    its bills and its share of the budget are freed."""
+    if not why.strip():
+        raise DomainError(_("Scrivi perché l'intervento viene ritirato."))
+    with transaction.atomic():
+        intervention = _locked(intervention)
+        _close(intervention, to=InterventionStatus.WITHDRAWN, by=by, why=why)
+    return intervention
+
+
+def share_due_on(intervention: SpotIntervention):
+    """The day by which the utility expected the customer's share (the SLA table's working days)."""
+    deadline = latest_deadline(subject=intervention, step=Step.SPOT_SHARE)
+    return deadline.due_on if deadline else None
+
+
+def cancel_intervention(*, intervention: SpotIntervention, by, why: str) -> SpotIntervention:
+    """The utility cancels an intervention whose customer never paid their share within the SLA's
+    working days: its deadlines close and its bills are freed."""
+    if not why.strip():
+        raise DomainError(_("Scrivi perché l'intervento viene annullato."))
+    with transaction.atomic():
+        intervention = _locked(intervention)
+        due_on = share_due_on(intervention)
+        if intervention.status == InterventionStatus.PROPOSED and (
+            due_on is None or timezone.localdate() <= due_on
+        ):
+            raise DomainError(
+                _("L'utente ha tempo fino al %(day)s per pagare la sua quota: prima non si può annullare.")
+                % {"day": f"{due_on:%d/%m/%Y}" if due_on else "—"}
+            )
+        _close(intervention, to=InterventionStatus.CANCELLED, by=by, why=why)
+    return intervention
+
+
+def _close(intervention: SpotIntervention, *, to: str, by, why: str) -> None:
+    """Applied, withdrawn or cancelled: the day is kept, open deadlines close, the bills are freed."""
+    _transition(intervention=intervention, to=to, by=by, why=why)
+    intervention.closed_on = timezone.localdate()
+    intervention.save(update_fields=["closed_on"])
+    meet_deadlines(subject=intervention, steps=[Step.SPOT_SHARE, Step.SPOT_AUTHORIZATION])
+    release_bills(holder=intervention, on=intervention.closed_on)
+
+
+def customer_share_paid(*, intervention: SpotIntervention) -> Decimal:
+    """What the customer has paid towards the intervention's bills since it was proposed
+    (the allocations of their payments; the municipality's credit is not theirs)."""
+    total = allocations_counted_by(holder=intervention).aggregate(total=Sum("amount"))["total"]
+    return quantize(total)
+
+
+def follow_interventions(*, today: date | None = None, customers=None) -> dict[str, int]:
+    """The daily follow-up of interventions (all, or those of some customers): a customer's share
+    their payments have covered is confirmed; a credit the utility applied closes its intervention."""
+    interventions = SpotIntervention.objects.all()
+    if customers is not None:
+        interventions = interventions.filter(customer__in=customers)
+    confirmed = applied = 0
+    for intervention in interventions.filter(status=InterventionStatus.PROPOSED).order_by("pk"):
+        if customer_share_paid(intervention=intervention) >= intervention.customer_share:
             confirm_customer_share(intervention=intervention, why=_("dal file dei pagamenti"))
-    applied = SpotIntervention.objects.filter(
-        status=InterventionStatus.CREDIT_SENT, credit__status=CreditStatus.APPLIED
-    ).select_related("credit")
-    for intervention in applied:
+            confirmed += 1
+    settled = interventions.filter(status=InterventionStatus.CREDIT_SENT, credit__status=CreditStatus.APPLIED)
+    for intervention in settled.select_related("credit").order_by("pk"):
         with transaction.atomic():
-            _transition(
-                intervention=_locked(intervention),
+            _close(
+                _locked(intervention),
                 to=InterventionStatus.APPLIED,
                 by=None,
                 why=_("il gestore ha applicato l'accredito %(reference)s")
                 % {"reference": intervention.credit.reference},
             )
+        applied += 1
+    return {"quote confermate": confirmed, "accrediti applicati": applied}
 
 
 def set_budget(*, municipality: Organization, year: int, amount: Decimal) -> Budget:

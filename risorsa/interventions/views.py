@@ -11,10 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from risorsa.core.exceptions import DomainError
 from risorsa.interventions import selectors, services
 from risorsa.interventions.forms import BudgetForm, ProposeForm
-from risorsa.interventions.models import InterventionStatus
+from risorsa.interventions.models import ALLOWED_TRANSITIONS, InterventionStatus
 from risorsa.ledger.models import Customer
+from risorsa.ledger.selectors import open_bills_free_for
 from risorsa.organizations.access import MANAGERS, WRITERS, membership_required, require_role
 from risorsa.organizations.models import OrganizationKind
+from risorsa.repayment.forms import ReasonForm
+from risorsa.repayment.selectors import is_eligible_for_help
 
 MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
 BOTH = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
@@ -41,7 +44,7 @@ def intervention_create(request, customer_pk):
     customer = get_object_or_404(
         Customer.objects.visible_to(request.membership).select_related("person", "utility"), pk=customer_pk
     )
-    form = ProposeForm(request.POST or None, bills=selectors.open_bills_of(customer=customer))
+    form = ProposeForm(request.POST or None, bills=open_bills_free_for(customer=customer))
     if request.method == "POST" and form.is_valid():
         try:
             intervention = services.propose_intervention(
@@ -56,36 +59,73 @@ def intervention_create(request, customer_pk):
         else:
             messages.success(request, _("Intervento proposto: il gestore confermerà la quota dell'utente."))
             return redirect(intervention)
-    return render(request, "interventions/intervention_form.html", {"form": form, "customer": customer})
+    context = {"form": form, "customer": customer, "kept_to_plan": is_eligible_for_help(customer=customer)}
+    return render(request, "interventions/intervention_form.html", context)
 
 
 @membership_required(kinds=BOTH)
 def intervention_detail(request, pk):
     intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
-    return render(request, "interventions/intervention_detail.html", {"intervention": intervention})
+    return render(request, "interventions/intervention_detail.html", _detail_context(intervention))
 
 
-# action: (organization kind, roles, call, message)
+# action: (organization kind, roles, form, call, message)
 ACTIONS = {
     "confirm": (
         OrganizationKind.UTILITY,
         WRITERS,
-        lambda intervention, user: services.confirm_customer_share(intervention=intervention, by=user),
+        None,
+        lambda intervention, user, data: services.confirm_customer_share(intervention=intervention, by=user),
         gettext_lazy("Quota dell'utente confermata."),
     ),
     "authorize": (
         OrganizationKind.MUNICIPALITY,
         MANAGERS,
-        lambda intervention, user: services.authorize_contribution(intervention=intervention, by=user),
+        None,
+        lambda intervention, user, data: services.authorize_contribution(intervention=intervention, by=user),
         gettext_lazy("Contributo autorizzato."),
     ),
     "send": (
         OrganizationKind.MUNICIPALITY,
         WRITERS,
-        lambda intervention, user: services.send_credit(intervention=intervention, by=user),
+        None,
+        lambda intervention, user, data: services.send_credit(intervention=intervention, by=user),
         gettext_lazy("Accredito creato: compare nell'elenco degli accrediti in transito per il gestore."),
     ),
+    "withdraw": (
+        OrganizationKind.MUNICIPALITY,
+        WRITERS,
+        ReasonForm,
+        lambda intervention, user, data: services.withdraw_intervention(
+            intervention=intervention, by=user, why=data["why"]
+        ),
+        gettext_lazy("Intervento ritirato: le fatture e il budget sono di nuovo liberi."),
+    ),
+    "cancel": (
+        OrganizationKind.UTILITY,
+        WRITERS,
+        ReasonForm,
+        lambda intervention, user, data: services.cancel_intervention(
+            intervention=intervention, by=user, why=data["why"]
+        ),
+        gettext_lazy("Intervento annullato: le fatture sono di nuovo libere."),
+    ),
 }
+
+
+def _detail_context(intervention, **extra) -> dict:
+    share_due_on = services.share_due_on(intervention)
+    next_statuses = ALLOWED_TRANSITIONS[intervention.status]
+    return {
+        "intervention": intervention,
+        "share_paid": services.customer_share_paid(intervention=intervention),
+        "share_due_on": share_due_on,
+        "may_withdraw": InterventionStatus.WITHDRAWN in next_statuses,
+        "may_cancel": InterventionStatus.CANCELLED in next_statuses
+        and share_due_on is not None
+        and share_due_on < timezone.localdate(),
+        **extra,
+    }
 
 
 @membership_required(kinds=BOTH)
@@ -94,16 +134,26 @@ def intervention_action(request, pk, action):
     intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
     if action not in ACTIONS:
         raise Http404(_("Operazione sconosciuta."))
-    kind, roles, call, message = ACTIONS[action]
+    kind, roles, form_class, call, message = ACTIONS[action]
     require_role(request.membership, kind=kind, roles=roles)
-    try:
-        call(intervention, request.user)
-    except DomainError as refused:
-        intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
-        context = {"intervention": intervention, "error": refused.message}
-        return render(request, "interventions/intervention_detail.html", context, status=400)
-    messages.success(request, str(message))
-    return redirect(intervention)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        error = _("Scrivi il motivo.")
+    else:
+        try:
+            call(intervention, request.user, form.cleaned_data if form else {})
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, str(message))
+            return redirect(intervention)
+    intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
+    return render(
+        request,
+        "interventions/intervention_detail.html",
+        _detail_context(intervention, error=error),
+        status=400,
+    )
 
 
 @membership_required(kinds=MUNICIPALITY, roles=MANAGERS)

@@ -118,7 +118,12 @@ def get_customer_account_for(*, membership: Membership | None, pk: int) -> Custo
             Prefetch(
                 "bills", queryset=Bill.objects.select_related("supply_point").order_by("-due_on", "-pk")
             ),
-            Prefetch("payments", queryset=Payment.objects.select_related("bill").order_by("-paid_on", "-pk")),
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.order_by("-paid_on", "-pk").prefetch_related(
+                    Prefetch("allocations", queryset=Allocation.objects.select_related("bill").order_by("pk"))
+                ),
+            ),
             Prefetch("credits", queryset=Credit.objects.order_by("-created_on", "-pk")),
         ),
         pk=pk,

@@ -82,6 +82,9 @@ def test_the_demo_has_about_130_protections_at_every_stage_an_open_incident_and_
     from risorsa.interventions.models import InterventionStatus, SpotIntervention
     from risorsa.repayment.models import PlanStatus, RepaymentPlan
 
+    # the plans nobody pays lapse through the daily follow-up, as `make run` starts it
+    assert not RepaymentPlan.objects.filter(status=PlanStatus.LAPSED).exists()
+    call_command("giornaliero", stdout=StringIO())
     plans = set(RepaymentPlan.objects.values_list("status", flat=True))
     assert plans == set(PlanStatus.values)
     interventions = set(SpotIntervention.objects.values_list("status", flat=True))

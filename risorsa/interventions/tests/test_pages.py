@@ -12,7 +12,7 @@ from risorsa.protection.tests.helpers import sample_customer
 from risorsa.repayment.schedule import Terms
 from risorsa.repayment.services import draft_plan, propose_plan
 
-CUSTOMERS = ["C100000", "C100001", "C100002", "C100003", "C100004", "C100005", "C100006", "C100007"]
+CUSTOMERS = ["C100001", "C100000", "C100002", "C100003", "C100004", "C100005", "C100006", "C100007"]
 
 
 def _queries(client, url):
@@ -30,10 +30,12 @@ def test_plan_and_intervention_lists_issue_a_fixed_number_of_queries(
     terms = Terms(debt=Decimal("200.00"), monthly_income=Decimal("900.00"), start_on=date(2010, 4, 1))
 
     def add(code):
+        # a bill is in one instrument at a time: the newest for the intervention, the others in the plan
         customer = sample_customer(utility, code)
-        propose_plan(plan=draft_plan(customer=customer, terms=terms, by=user), by=user)
-        bill = Bill.objects.filter(customer=customer, residual__gt=0).first()
-        services.propose_intervention(customer=customer, bills=[bill], by=user)
+        *older, newest = Bill.objects.filter(customer=customer, residual__gt=0).order_by("due_on", "pk")
+        services.propose_intervention(customer=customer, bills=[newest], by=user)
+        if older:
+            propose_plan(plan=draft_plan(customer=customer, terms=terms, by=user, bills=older), by=user)
 
     pages = [reverse("repayment:list"), reverse("interventions:list")]
     add(CUSTOMERS[0])

@@ -278,7 +278,8 @@ class Command(BaseCommand):
                     monthly_income=Decimal(900 + 50 * (index % 12)),
                     start_on=start,
                 )
-                plan = repayment.draft_plan(customer=customer, terms=terms, by=operator)
+                drafted_on = min(today, start - timedelta(days=14))
+                plan = repayment.draft_plan(customer=customer, terms=terms, by=operator, on=drafted_on)
                 if stage != "bozza":
                     repayment.propose_plan(plan=plan, by=operator)
                 if stage == "annullata":
@@ -308,16 +309,31 @@ class Command(BaseCommand):
             c
             for c in Customer.objects.exclude(code__in=protected).select_related("person").order_by("code")
             if Bill.objects.filter(customer=c, closed_on__isnull=True, residual__gt=0).exists()
-        ][:10]
+        ][:12]
         for number, customer in enumerate(others):
             bill = (
                 Bill.objects.filter(customer=customer, closed_on__isnull=True, residual__gt=0)
                 .order_by("due_on")
                 .first()
             )
+            # The last two were proposed a month ago: one withdrawn by the municipality, one the
+            # utility cancelled when the customer's share never came within the SLA.
+            proposed_on = add_months(today, -1) if number >= 10 else today
             intervention = intervention_services.propose_intervention(
-                customer=customer, bills=[bill], by=operator
+                customer=customer, bills=[bill], by=operator, on=proposed_on
             )
+            if number == 10:
+                intervention_services.withdraw_intervention(
+                    intervention=intervention, by=operator, why="Il nucleo ha ottenuto il bonus sociale."
+                )
+                continue
+            if number == 11:
+                intervention_services.cancel_intervention(
+                    intervention=intervention,
+                    by=members["aem.operatore"].user,
+                    why="Quota dell'utente mai pagata nei tempi concordati.",
+                )
+                continue
             if number in (2, 3):  # the customer pays: the utility's file confirms it
                 payments.append(
                     f"PS{intervention.pk:04d};{customer.code};{bill.number};{today:%d/%m/%Y};"
@@ -341,10 +357,8 @@ class Command(BaseCommand):
         path = Path(settings.VAR_DIR) / "demo" / f"aem-pagamenti-{today:%Y%m%d}.csv"
         header = "id_pagamento;codice_cliente;numero_fattura;data_pagamento;importo;canale;riferimento"
         path.write_text("\n".join([header, *payments]) + "\n", encoding="utf-8")
-        imported = self._import(members["aem.operatore"], "pagamenti", path, today)
-        for plan, _paid in plans:
-            repayment.follow_payments(plan=plan)  # the lapsed ones have no payment to wake them up
-        return imported
+        # The plans without payments lapse through the daily follow-up (`make run` starts with it).
+        return self._import(members["aem.operatore"], "pagamenti", path, today)
 
     def _isee(self, manager, household, rng) -> None:
         protocol = f"INPS-ISEE-2010-{household.pk:08d}-00"
