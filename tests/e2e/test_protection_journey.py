@@ -1,11 +1,12 @@
 """The municipality protects a customer and sends a plan; the utility approves it; a cut is an incident."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from risorsa.ledger.tests.helpers import SAMPLES, import_file, import_sample
+from risorsa.ledger.tests.helpers import import_file, import_sample
 
 
 @pytest.fixture
@@ -54,9 +55,15 @@ def test_protection_plan_approval_and_the_incident_banner(
     expect(page.get_by_text("Piano approvato.")).to_be_visible()
     screenshot("piano-approvato")
 
-    # The utility's file reports a power reduction and then a cut of the protected supply.
+    # The utility's file reports a power reduction and then a cut of the protected supply, today:
+    # the protection is in force on the day of the cut.
+    today = date.today()  # noqa: DTZ011 - the live server's day
     first_two = tmp_path / "eventi.csv"
-    first_two.write_text("".join((SAMPLES / "eventi_ok.csv").read_text().splitlines(keepends=True)[:3]))
+    first_two.write_text(
+        "id_evento;codice_cliente;punto_fornitura;tipo;data_evento;note\n"
+        f"E0001;C100000;IT012E10000007;RIDUZIONE_POTENZA;{today:%d/%m/%Y};riduzione al 15%\n"
+        f"E0002;C100000;IT012E10000007;SOSPENSIONE;{today:%d/%m/%Y};\n"
+    )
     assert import_file(utility, "eventi", first_two).status == "completato"
     page.reload()
     expect(page.get_by_test_id("incident-banner")).to_contain_text("1 fornitura protetta è sospesa")
@@ -66,7 +73,7 @@ def test_protection_plan_approval_and_the_incident_banner(
     log_in("comune.operatore")
     expect(page.get_by_test_id("incident-banner")).to_be_visible()
     page.get_by_role("link", name="Vedi gli incidenti").click()
-    page.get_by_role("link", name="01/03/2010").click()
+    page.get_by_role("link", name=f"{today:%d/%m/%Y}").click()
     expect(page.get_by_test_id("timeline")).to_contain_text("riduzione di potenza")
     expect(page.get_by_test_id("timeline")).to_contain_text("In attesa della riattivazione.")
     screenshot("incidente-comune")
