@@ -34,19 +34,21 @@ def get_plan_for(*, membership: Membership | None, pk: int) -> RepaymentPlan:
     )
 
 
-def kept_to_plan(today: date | None = None) -> Exists:
-    """A customer who has kept to a plan: active or completed, at least one installment already
-    due, and every installment due by `today` paid (DOMAIN.md)."""
-    today = today or timezone.localdate()
+def _kept_plans(today: date) -> QuerySet[RepaymentPlan]:
+    """Plans kept to on `today`: active or completed, at least one installment already due, and
+    every installment due by then paid (DOMAIN.md)."""
     due = Installment.objects.filter(plan=OuterRef("pk"), due_on__lte=today)
     unpaid = due.exclude(status__in=[InstallmentStatus.PAID, InstallmentStatus.PAID_LATE])
-    return Exists(
-        RepaymentPlan.objects.filter(
-            customer=OuterRef("pk"), status__in=[PlanStatus.ACTIVE, PlanStatus.COMPLETED]
-        )
+    return (
+        RepaymentPlan.objects.filter(status__in=[PlanStatus.ACTIVE, PlanStatus.COMPLETED])
         .filter(Exists(due))
         .exclude(Exists(unpaid))
     )
+
+
+def kept_to_plan(today: date | None = None) -> Exists:
+    """A customer who has kept to a plan (the rule of `_kept_plans`), as a filter on customers."""
+    return Exists(_kept_plans(today or timezone.localdate()).filter(customer=OuterRef("pk")))
 
 
 class Standing:
@@ -58,15 +60,13 @@ class Standing:
 
 
 def standing_of(*, plan: RepaymentPlan, today: date | None = None) -> str:
-    """Whether the customer has kept to this plan (the rule of `kept_to_plan`)."""
+    """Whether the customer has kept to this plan, or cannot have yet (nothing due)."""
     today = today or timezone.localdate()
-    if plan.status not in (PlanStatus.ACTIVE, PlanStatus.COMPLETED):
-        return Standing.NOT_KEPT
-    due = [installment for installment in plan.installments.all() if installment.due_on <= today]
-    if not due:
+    if _kept_plans(today).filter(pk=plan.pk).exists():
+        return Standing.KEPT
+    if plan.status == PlanStatus.ACTIVE and not plan.installments.filter(due_on__lte=today).exists():
         return Standing.NOTHING_DUE
-    paid = (InstallmentStatus.PAID, InstallmentStatus.PAID_LATE)
-    return Standing.KEPT if all(installment.status in paid for installment in due) else Standing.NOT_KEPT
+    return Standing.NOT_KEPT
 
 
 def is_eligible_for_help(*, customer: Customer, today: date | None = None) -> bool:
