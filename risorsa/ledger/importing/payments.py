@@ -79,11 +79,14 @@ class Rows:
 
 CHECKS = {
     "ids_in_file": "SELECT external_id FROM stage_payment GROUP BY external_id HAVING COUNT(*) > 1",
+    # CROSS JOIN: SQLite then reads the staged rows first and finds each through the unique
+    # (utility, id) index; left to choose, it scanned the staging table once per stored payment.
     "ids_in_ledger": """
         SELECT s.external_id FROM stage_payment s
-        JOIN ledger_payment p ON p.utility_id = %(u)s AND p.external_id = s.external_id
+        CROSS JOIN ledger_payment p
         JOIN ledger_customer c ON c.id = p.customer_id
-        WHERE c.code <> s.customer_code OR p.amount <> s.amount / 100.0 OR p.paid_on <> s.paid_on
+        WHERE p.utility_id = %(u)s AND p.external_id = s.external_id
+          AND (c.code <> s.customer_code OR p.amount <> s.amount / 100.0 OR p.paid_on <> s.paid_on)
     """,
     "unknown_customers": """
         SELECT DISTINCT s.customer_code FROM stage_payment s
@@ -330,13 +333,13 @@ def _lower_residuals(cursor, p: dict) -> None:
         """,
         p,
     )
+    # A join, not a subquery per bill: with fresh revisions and no statistics yet, PostgreSQL
+    # planned the subquery as a scan of the run's revisions for each bill.
     cursor.execute(
         """
-        UPDATE ledger_bill SET
-            residual = (SELECT r.residual FROM ledger_billrevision r
-                        WHERE r.bill_id = ledger_bill.id AND r.run_id = %(r)s),
-            changed_run_id = %(r)s
-        WHERE id IN (SELECT bill_id FROM ledger_billrevision WHERE run_id = %(r)s)
+        UPDATE ledger_bill SET residual = r.residual, changed_run_id = %(r)s
+        FROM ledger_billrevision r
+        WHERE r.bill_id = ledger_bill.id AND r.run_id = %(r)s
         """,
         p,
     )
