@@ -186,7 +186,6 @@ def merge(ctx: Context) -> Counts:
         counts.created = cursor.rowcount
         if counts.created:
             allocate(cursor, p)
-            _lower_residuals(cursor, p)
         cursor.execute(
             """
             UPDATE ledger_credit SET status = 'APPLICATO',
@@ -202,22 +201,51 @@ def merge(ctx: Context) -> Counts:
 # Allocation works in cents (exact on SQLite too) and is set-based: a first-in-first-out match of
 # two ordered streams is the overlap of their cumulative intervals. A payment covering cents
 # [start, start + amount) of a customer's stream pays, of a bill covering [from, from + open),
-# the part where the two intervals overlap.
+# the part where the two intervals overlap. The intermediate sets go into indexed temporary
+# tables: both databases then join them by key, whatever their statistics say.
 CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
+TEMPORARY = ("alloc_taken", "alloc_loose", "alloc_queue")
 
-# What this run has already allocated to a bill out of its residual (payments after its snapshot).
-_TAKEN = f"""
-    SELECT a.bill_id, SUM({CENTS.format("a.amount")}) AS cents
-    FROM ledger_allocation a
-    JOIN ledger_payment p ON p.id = a.payment_id
-    JOIN ledger_bill b ON b.id = a.bill_id
-    WHERE p.run_id = %(r)s AND p.paid_on > b.as_of
-    GROUP BY a.bill_id
-"""
+
+def _temporary(cursor, name: str, select: str, p: dict, *, key: str) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {select}", p)
+    cursor.execute(f"CREATE INDEX {name}_key ON {name} ({key})")
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {name}")
+
+
+def _taken(cursor, p: dict) -> None:
+    """alloc_taken: what this run has already allocated to each bill out of its residual (the
+    allocations of payments made after the bill's snapshot)."""
+    _temporary(
+        cursor,
+        "alloc_taken",
+        f"""
+        SELECT a.bill_id, SUM({CENTS.format("a.amount")}) AS cents
+        FROM ledger_allocation a
+        JOIN ledger_payment p ON p.id = a.payment_id
+        JOIN ledger_bill b ON b.id = a.bill_id
+        WHERE p.run_id = %(r)s AND p.paid_on > b.as_of
+        GROUP BY a.bill_id
+        """,
+        p,
+        key="bill_id",
+    )
 
 
 def allocate(cursor, p: dict) -> None:
-    """Allocate the run's new payments (the rule is on `Allocation`), in three set-based steps."""
+    """Allocate the run's new payments (the rule is on `Allocation`) in three set-based steps, then
+    lower the residuals by what was paid after each bill's snapshot."""
+    try:
+        _allocate(cursor, p)
+        _lower_residuals(cursor, p)
+    finally:
+        for name in TEMPORARY:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _allocate(cursor, p: dict) -> None:
     least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
     cents = CENTS.format("p.amount")
     # 1. A payment naming its bill pays that bill: what is left of its residual when paid after the
@@ -242,10 +270,10 @@ def allocate(cursor, p: dict) -> None:
     )
     # 2. A program credit's settlement pays that credit's bills (those its instrument holds, or the
     #    one bill it names), oldest due first.
+    _taken(cursor, p)
     cursor.execute(
         f"""
-        WITH taken AS ({_TAKEN}),
-        credit_bills AS (
+        WITH credit_bills AS (
             SELECT p.id AS payment_id, h.bill_id FROM ledger_payment p
             JOIN ledger_credit k ON k.id = p.credit_id
             JOIN ledger_billhold h ON h.holder_type_id = k.holder_type_id AND h.holder_id = k.holder_id
@@ -258,7 +286,7 @@ def allocate(cursor, p: dict) -> None:
             SELECT cb.payment_id, b.id AS bill_id, b.due_on,
                    {CENTS.format("b.residual")} - COALESCE(t.cents, 0) AS room
             FROM credit_bills cb JOIN ledger_bill b ON b.id = cb.bill_id
-            LEFT JOIN taken t ON t.bill_id = b.id
+            LEFT JOIN alloc_taken t ON t.bill_id = b.id
             WHERE b.closed_on IS NULL
         ),
         queue AS (
@@ -275,31 +303,42 @@ def allocate(cursor, p: dict) -> None:
     )
     # 3. Any other payment, made after the customer's latest snapshot (earlier ones are already in
     #    it), pays the customer's oldest open bills first: the utility's own rule.
+    _taken(cursor, p)
+    _temporary(
+        cursor,
+        "alloc_loose",
+        f"""
+        SELECT p.id, p.customer_id, {cents} AS cents,
+               SUM({cents}) OVER (PARTITION BY p.customer_id ORDER BY p.paid_on, p.id) - {cents} AS start
+        FROM ledger_payment p
+        WHERE p.run_id = %(r)s AND p.bill_id IS NULL AND p.credit_id IS NULL
+          AND p.paid_on > (SELECT MAX(b.as_of) FROM ledger_bill b
+                           WHERE b.customer_id = p.customer_id AND b.closed_on IS NULL)
+        """,
+        p,
+        key="customer_id",
+    )
+    _temporary(
+        cursor,
+        "alloc_queue",
+        f"""
+        SELECT id, customer_id, room, SUM(room) OVER (PARTITION BY customer_id ORDER BY due_on, id) - room AS start
+        FROM (
+            SELECT b.id, b.customer_id, b.due_on, {CENTS.format("b.residual")} - COALESCE(t.cents, 0) AS room
+            FROM ledger_bill b LEFT JOIN alloc_taken t ON t.bill_id = b.id
+            WHERE b.customer_id IN (SELECT customer_id FROM alloc_loose) AND b.closed_on IS NULL
+        ) open_bills
+        WHERE room > 0
+        """,
+        p,
+        key="customer_id",
+    )
     cursor.execute(
         f"""
-        WITH taken AS ({_TAKEN}),
-        loose AS (
-            SELECT p.id, p.customer_id, {cents} AS cents,
-                   SUM({cents}) OVER (PARTITION BY p.customer_id ORDER BY p.paid_on, p.id) - {cents} AS start
-            FROM ledger_payment p
-            WHERE p.run_id = %(r)s AND p.bill_id IS NULL AND p.credit_id IS NULL
-              AND p.paid_on > (SELECT MAX(b.as_of) FROM ledger_bill b
-                               WHERE b.customer_id = p.customer_id AND b.closed_on IS NULL)
-        ),
-        room AS (
-            SELECT b.id, b.customer_id, b.due_on, {CENTS.format("b.residual")} - COALESCE(t.cents, 0) AS room
-            FROM ledger_bill b LEFT JOIN taken t ON t.bill_id = b.id
-            WHERE b.customer_id IN (SELECT customer_id FROM loose) AND b.closed_on IS NULL
-        ),
-        queue AS (
-            SELECT id, customer_id, room,
-                   SUM(room) OVER (PARTITION BY customer_id ORDER BY due_on, id) - room AS start
-            FROM room WHERE room > 0
-        )
         INSERT INTO ledger_allocation (payment_id, bill_id, amount)
         SELECT l.id, q.id,
                ({least}(l.start + l.cents, q.start + q.room) - {greatest}(l.start, q.start)) / 100.0
-        FROM loose l JOIN queue q ON q.customer_id = l.customer_id
+        FROM alloc_loose l JOIN alloc_queue q ON q.customer_id = l.customer_id
         WHERE q.start < l.start + l.cents AND l.start < q.start + q.room
         """,
         p,
@@ -317,6 +356,7 @@ def allocate(cursor, p: dict) -> None:
         """,
         p,
     )
+    _taken(cursor, p)
 
 
 def _lower_residuals(cursor, p: dict) -> None:
@@ -329,7 +369,7 @@ def _lower_residuals(cursor, p: dict) -> None:
                CASE WHEN {CENTS.format("b.residual")} > t.cents
                     THEN ({CENTS.format("b.residual")} - t.cents) / 100.0 ELSE 0 END,
                b.as_of, b.as_of, b.closed_on
-        FROM ledger_bill b JOIN ({_TAKEN}) t ON t.bill_id = b.id
+        FROM alloc_taken t JOIN ledger_bill b ON b.id = t.bill_id
         """,
         p,
     )
