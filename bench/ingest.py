@@ -1,8 +1,16 @@
-"""Ingestion benchmark: the real `fatture` importer against the raw floor, in the same run.
+"""Ingestion benchmark: a real importer against the raw floor, in the same run.
 
-    .venv/bin/python bench/ingest.py                      # SQLite, 1,000,000 rows
+    .venv/bin/python bench/ingest.py                      # `fatture`, SQLite, 1,000,000 rows
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/risorsa .venv/bin/python bench/ingest.py
     .venv/bin/python bench/ingest.py --rows 200000 --small 20000   # quicker
+    .venv/bin/python bench/ingest.py --kind pagamenti     # 100,000 payments on 1,000,000 bills
+    .venv/bin/python bench/ingest.py --kind pagamenti --rows 20000 --customers 20000   # quicker
+
+`--kind pagamenti` first imports, as setup and not timed, the bills of `--customers` customers
+(`--bills-per-customer` each, 60% still open at the extraction date), then times the import of
+`--rows` payments of those customers (dated after the extraction date; about half name an open
+bill, the others name none and are allocated to the oldest open bills; no payment exceeds what
+is open) and its re-import, against the floor of the same payments file.
 
 The floor is what the database needs to take the same rows without any logic: on PostgreSQL,
 COPY into a temporary staging table then one INSERT ... SELECT with casts into a table of the
@@ -23,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 WORK = ROOT / "var" / "bench"
 EXTRACTION = "2010-02-28"
+# Days between a customer's bills in the payments setup: ten bills from January 2009, the last
+# issued in January 2010 and due (20 days later) before EXTRACTION.
+PAYMENT_SETUP_GAP = 36
 
 
 def _django(database_url: str):
@@ -76,7 +87,7 @@ def child_reset(url: str) -> dict:
     return {}
 
 
-def child_import(url: str, path: str) -> dict:
+def child_import(url: str, path: str, kind: str = "fatture") -> dict:
     _django(url)
     from datetime import date
 
@@ -85,7 +96,7 @@ def child_import(url: str, path: str) -> dict:
 
     run = services.receive_file(
         utility=Organization.objects.get(code="aem"),
-        kind="fatture",
+        kind=kind,
         as_of=date.fromisoformat(EXTRACTION),
         source=Path(path),
         file_name=Path(path).name,
@@ -103,7 +114,25 @@ def child_import(url: str, path: str) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM ledger_bill")
         bills = cursor.fetchone()[0]
-    return {"seconds": seconds, "status": run.status, "counts": counts, "issues": issues, "bills": bills}
+        # In cents, so that the parent compares integers: what the bills still owe, and whether
+        # any went below zero.
+        cursor.execute(
+            "SELECT COALESCE(SUM(ROUND(residual * 100)), 0), SUM(CASE WHEN residual < 0 THEN 1 ELSE 0 END)"
+            " FROM ledger_bill"
+        )
+        residual_cents, negative = cursor.fetchone()
+        cursor.execute("SELECT COUNT(*) FROM ledger_payment")
+        payments = cursor.fetchone()[0]
+    return {
+        "seconds": seconds,
+        "status": run.status,
+        "counts": counts,
+        "issues": issues,
+        "bills": bills,
+        "residual_cents": int(residual_cents),
+        "negative_bills": int(negative or 0),
+        "payments": payments,
+    }
 
 
 def child_floor(url: str, path: str, keyed: str = "") -> dict:
@@ -171,7 +200,54 @@ def child_floor(url: str, path: str, keyed: str = "") -> dict:
     return {"seconds": seconds}
 
 
-CHILDREN = {"reset": child_reset, "import": child_import, "floor": child_floor}
+def child_payments_floor(url: str, path: str) -> dict:
+    """The raw floor of a `pagamenti` file: its rows, typed, into a plain table without keys."""
+    _django(url)
+    from django.db import connection
+
+    postgres = connection.vendor == "postgresql"
+    columns = "a text, b text, c text"
+    names = "a, b, c, d, e, f, g"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS floor_payment")
+        cursor.execute(f"CREATE TABLE floor_payment ({columns}, d date, e numeric(12,2), f text, g text)")
+    if postgres:
+        raw = connection.connection
+        with raw.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE floor_payment_stage ({columns}, d text, e text, f text, g text)"
+            )
+            with open(path, "rb") as stream:
+                stream.readline()
+                with cursor.copy("COPY floor_payment_stage FROM STDIN (FORMAT csv, DELIMITER ';')") as copy:
+                    while chunk := stream.read(1 << 20):
+                        copy.write(chunk)
+            cursor.execute(
+                f"INSERT INTO floor_payment ({names}) SELECT a, b, c, to_date(d, 'DD/MM/YYYY'),"
+                " replace(replace(e, '.', ''), ',', '.')::numeric(12,2), f, g FROM floor_payment_stage"
+            )
+            raw.commit()
+            seconds = time.perf_counter() - started
+    else:
+        import csv
+
+        with open(path, encoding="utf-8", newline="") as stream:
+            reader = csv.reader(stream, delimiter=";")
+            next(reader)
+            rows = [
+                (a, b, c, f"{d[6:10]}-{d[3:5]}-{d[0:2]}", e.replace(".", "").replace(",", "."), f, g)
+                for a, b, c, d, e, f, g in reader
+            ]
+        raw = connection.connection
+        started = time.perf_counter()
+        raw.execute("BEGIN")
+        raw.executemany(f"INSERT INTO floor_payment ({names}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        raw.execute("COMMIT")
+        seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE floor_payment")
+    return {"seconds": seconds}
 
 
 # --- parent ---------------------------------------------------------------------------------------
@@ -201,13 +277,146 @@ def synthetic(rows: int, invalid_line: int | None = None) -> Path:
     return path
 
 
+def setup_bills(customers: int, per_customer: int) -> Path:
+    """The bills file the payments benchmark imports first: all issued and due before EXTRACTION."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"fatture-setup-{customers}x{per_customer}.csv"
+    if not path.exists():
+        from bench.synthetic import write_bills
+
+        print(f"generating {path.name} …", flush=True)
+        write_bills(path, customers * per_customer, per_customer=per_customer, gap_days=PAYMENT_SETUP_GAP)
+    return path
+
+
+def child_write_payments(path: str, rows: str, customers: str, per_customer: str) -> dict:
+    """In a child, so that the parent's memory (and so the peak that each later child inherits
+    at fork) stays small: the generator holds what every bill still owes."""
+    from datetime import date
+
+    from bench.synthetic import write_payments
+
+    return write_payments(
+        Path(path),
+        int(rows),
+        bills=int(customers) * int(per_customer),
+        per_customer=int(per_customer),
+        gap_days=PAYMENT_SETUP_GAP,
+        after=date.fromisoformat(EXTRACTION),
+    )
+
+
+def synthetic_payments(rows: int, customers: int, per_customer: int) -> tuple[Path, dict]:
+    path = WORK / f"pagamenti-{rows}-of-{customers}x{per_customer}.csv"
+    figures = path.with_suffix(".json")
+    if not (path.exists() and figures.exists()):
+        print(f"generating {path.name} …", flush=True)
+        written = run_child("write_payments", str(path), str(rows), str(customers), str(per_customer))
+        figures.write_text(json.dumps({key: written[key] for key in ("rows", "named", "customers", "cents")}))
+    return path, json.loads(figures.read_text())
+
+
+def bench_payments(options, url: str, engine: str) -> int:
+    customers, per_customer, rows = options.customers, options.bills_per_customer, options.rows
+    bills_path = setup_bills(customers, per_customer)
+    payments_path, figures = synthetic_payments(rows, customers, per_customer)
+
+    run_child("reset", url)
+    setup = run_child("import", url, str(bills_path), "fatture")
+    if setup["status"] != "completato":
+        raise SystemExit(f"setup: the bills file was not imported: {setup['status']} {setup['issues']}")
+    floor = run_child("payments_floor", url, str(payments_path))
+    first = run_child("import", url, str(payments_path), "pagamenti")
+    again = run_child("import", url, str(payments_path), "pagamenti")
+
+    rows_per_s = lambda result: rows / result["seconds"]  # noqa: E731
+    ratio = first["seconds"] / floor["seconds"]
+    reduced = setup["residual_cents"] - first["residual_cents"]
+    checks = {
+        f"import completed ({first['status']}), {rows:,} payments created": first["status"] == "completato"
+        and first["counts"]["created"] == rows
+        and first["payments"] == rows,
+        f"residuals reduced by exactly the file's total ({reduced / 100:,.2f} of {figures['cents'] / 100:,.2f})": (
+            reduced == figures["cents"]
+        ),
+        "no bill below zero": first["negative_bills"] == 0,
+        "re-import changes nothing": again["status"] == "completato"
+        and again["counts"]["created"] == 0
+        and again["counts"]["updated"] == 0
+        and again["counts"]["unchanged"] == rows
+        and again["residual_cents"] == first["residual_cents"],
+    }
+    print(
+        f"\nIngestion benchmark — {engine}, {rows:,} rows of `pagamenti` on {setup['bills']:,} bills"
+        f" of {customers:,} customers"
+    )
+    print(
+        f"  payments file: {figures['customers']:,} customers paying, {figures['named']:,} naming a bill"
+        f" ({figures['named'] / rows:.0%}), {rows - figures['named']:,} without, {figures['cents'] / 100:,.2f} €"
+    )
+    print(
+        f"  setup: bills import {setup['seconds']:7.2f} s (not timed in the result), open residual"
+        f" {setup['residual_cents'] / 100:,.2f} €"
+    )
+    print(f"  raw floor          {floor['seconds']:7.2f} s  {rows_per_s(floor):>10,.0f} rows/s")
+    print(
+        f"  importer (first)   {first['seconds']:7.2f} s  {rows_per_s(first):>10,.0f} rows/s  peak {first['peak_mb']:.0f} MB"
+    )
+    print(
+        f"  importer (again)   {again['seconds']:7.2f} s  {rows_per_s(again):>10,.0f} rows/s  peak {again['peak_mb']:.0f} MB"
+    )
+    print(f"  ratio importer / floor: {ratio:.2f}")
+    for label, ok in checks.items():
+        print(f"  [{'ok' if ok else 'NO'}] {label}")
+    results = WORK / f"ingest-pagamenti-{engine.lower()}.json"
+    results.write_text(
+        json.dumps(
+            {
+                "kind": "pagamenti",
+                "rows": rows,
+                "customers": customers,
+                "bills_per_customer": per_customer,
+                "payments_file": figures,
+                "setup": setup,
+                "floor": floor,
+                "first": first,
+                "again": again,
+                "ratio": ratio,
+                "checks": checks,
+            },
+            indent=2,
+            default=str,
+        )
+    )
+    print(f"  results: {results}")
+    return 0 if all(checks.values()) else 1
+
+
+CHILDREN = {
+    "reset": child_reset,
+    "import": child_import,
+    "floor": child_floor,
+    "payments_floor": child_payments_floor,
+    "write_payments": child_write_payments,
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--kind", choices=("fatture", "pagamenti"), default="fatture")
+    parser.add_argument(
+        "--rows", type=int, help="rows of the timed file (fatture: 1,000,000; pagamenti: 100,000)"
+    )
     parser.add_argument("--small", type=int, default=100_000, help="rows of the memory comparison run")
     parser.add_argument("--floors", action="store_true", help="measure the two floors only")
+    parser.add_argument(
+        "--customers", type=int, default=100_000, help="pagamenti: customers of the bills imported first"
+    )
+    parser.add_argument(
+        "--bills-per-customer", type=int, default=10, help="pagamenti: bills of each customer (at most 11)"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -215,6 +424,12 @@ def main() -> int:
         return 0
     url = bench_database_url()
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    if options.kind == "pagamenti":
+        options.rows = options.rows or 100_000
+        if not 1 <= options.bills_per_customer <= 11:
+            parser.error("--bills-per-customer: from 1 to 11 (all issued and due before the extraction date)")
+        return bench_payments(options, url, engine)
+    options.rows = options.rows or 1_000_000
     big = synthetic(options.rows)
     if options.floors:
         run_child("reset", url)
