@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,3 +76,19 @@ def change_status(
     if save:  # otherwise the caller saves it with the other fields the change sets
         subject.save(update_fields=["status"])
     log.create(from_status=current, to_status=to, by=by, why=why, **(fields or {}))
+
+
+def transitions_seen_by(transitions: QuerySet, membership) -> QuerySet:
+    """A log of transitions as a member may read it, its reasons chosen in the query (`note`).
+
+    The municipality reads every reason; another organization reads its own users' reasons and
+    the system's notes, never the municipality's free text (DOMAIN.md: no reasons to the utility).
+    """
+    note: F | Case
+    if membership is not None and membership.is_municipality:
+        note = F("why")
+    else:
+        organization = membership.organization_id if membership is not None else None
+        readable = Q(by__isnull=True) | Q(by__membership__organization_id=organization)
+        note = Case(When(readable, then=F("why")), default=Value(""), output_field=TextField())
+    return transitions.select_related("by").defer("why").annotate(note=note).order_by("at", "pk")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from risorsa.core.workflow import transitions_seen_by
 from risorsa.interventions.models import Budget, InterventionTransition, SpotIntervention
 from risorsa.interventions.services import budget_use
 from risorsa.organizations.models import Membership, Organization
@@ -25,7 +26,9 @@ def get_intervention_for(*, membership: Membership | None, pk: int) -> SpotInter
     return get_object_or_404(
         interventions_for(membership=membership).prefetch_related(
             "bills",
-            Prefetch("transitions", queryset=InterventionTransition.objects.select_related("by")),
+            Prefetch(
+                "transitions", queryset=transitions_seen_by(InterventionTransition.objects.all(), membership)
+            ),
         ),
         pk=pk,
     )

@@ -5,16 +5,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from risorsa.coordination.models import Deadline, Step
 from risorsa.core.money import quantize
+from risorsa.core.workflow import transitions_seen_by
 from risorsa.ledger.models import Customer, MeterEvent, MeterEventKind
 from risorsa.ledger.selectors import MONEY, balance_of
 from risorsa.organizations.models import Membership
-from risorsa.protection.models import Incident, Protection, ProtectionStatus
+from risorsa.protection.models import Incident, Protection, ProtectionStatus, ProtectionTransition
 from risorsa.registry.models import Isee
 from risorsa.repayment.models import RepaymentPlan
 
@@ -60,7 +61,13 @@ def protections_for(
 def get_protection_for(*, membership: Membership | None, pk: int) -> Protection:
     """One protection with its history (municipality only: it carries the reason)."""
     return get_object_or_404(
-        protections_for(membership=membership).prefetch_related("transitions__by", "contacts__by"), pk=pk
+        protections_for(membership=membership).prefetch_related(
+            Prefetch(
+                "transitions", queryset=transitions_seen_by(ProtectionTransition.objects.all(), membership)
+            ),
+            "contacts__by",
+        ),
+        pk=pk,
     )
 
 

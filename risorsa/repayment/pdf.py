@@ -13,27 +13,36 @@ from risorsa.repayment.models import RepaymentPlan
 FONTS = Path(bootstrap_italia_template.__file__).parent / "static" / "fonts" / "Titillium_Web"
 
 
-def plan_pdf(plan: RepaymentPlan) -> bytes:
+def plan_lines(plan: RepaymentPlan, *, with_income: bool) -> list[str]:
+    """The plan's terms as printed; the household's income only in the municipality's copy."""
+    person = plan.customer.person
+    lines = [
+        f"Intestatario: {person.surname} {person.name} — codice fiscale {person.codice_fiscale}",
+        f"Gestore: {plan.customer.utility.name} — codice cliente {plan.customer.code}",
+        f"Debito rateizzato: {format_euro(plan.debt)}"
+        + (f" più interessi {format_euro(plan.interest)}" if plan.interest else " senza interessi"),
+    ]
+    if with_income:
+        share = f"{plan.share * 100:.1f}".replace(".", ",")
+        lines.append(
+            f"Rata sostenibile: fino al {share}% del reddito mensile del nucleo "
+            f"({format_euro(plan.monthly_income)})"
+        )
+    lines.append(f"Il piano decade dopo {plan.missed_allowed} rate non pagate.")
+    return lines
+
+
+def plan_pdf(plan: RepaymentPlan, *, with_income: bool) -> bytes:
     """The plan's terms, installments and the signature lines, ready to print."""
     pdf = FPDF(format="A4")
     pdf.add_font("Titillium", "", str(FONTS / "titillium-web-v10-latin-ext_latin-regular.ttf"))
     pdf.add_font("Titillium", "B", str(FONTS / "titillium-web-v10-latin-ext_latin-700.ttf"))
     pdf.set_title(f"Piano di rientro {plan.customer.code}")
     pdf.add_page()
-    person = plan.customer.person
-    share = f"{plan.share * 100:.1f}".replace(".", ",")
     pdf.set_font("Titillium", "B", 16)
     pdf.cell(0, 10, "Piano di rientro", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Titillium", "", 11)
-    lines = [
-        f"Intestatario: {person.surname} {person.name} — codice fiscale {person.codice_fiscale}",
-        f"Gestore: {plan.customer.utility.name} — codice cliente {plan.customer.code}",
-        f"Debito rateizzato: {format_euro(plan.debt)}"
-        + (f" più interessi {format_euro(plan.interest)}" if plan.interest else " senza interessi"),
-        f"Rata sostenibile: fino al {share}% del reddito mensile del nucleo "
-        f"({format_euro(plan.monthly_income)})",
-        f"Il piano decade dopo {plan.missed_allowed} rate non pagate.",
-    ]
+    lines = plan_lines(plan, with_income=with_income)
     for line in lines:
         pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)

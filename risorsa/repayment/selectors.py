@@ -6,16 +6,19 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from risorsa.core.workflow import transitions_seen_by
 from risorsa.ledger.models import Customer, DunningEvent, Service
-from risorsa.organizations.models import Membership
+from risorsa.organizations.models import Membership, OrganizationKind
 from risorsa.repayment.models import Installment, InstallmentStatus, PlanStatus, PlanTransition, RepaymentPlan
 
 
 def plans_for(*, membership: Membership | None, status: str = "") -> QuerySet[RepaymentPlan]:
-    """Plans the member may see, newest first."""
+    """Plans the member may see, newest first; only the municipality reads the household's income."""
     plans = RepaymentPlan.objects.visible_to(membership).select_related(
         "customer__person", "customer__utility", "created_by"
     )
+    if membership is None or membership.organization.kind != OrganizationKind.MUNICIPALITY:
+        plans = plans.defer("monthly_income", "share")
     if status:
         plans = plans.filter(status=status)
     return plans.order_by("-created_at", "-pk")
@@ -26,9 +29,7 @@ def get_plan_for(*, membership: Membership | None, pk: int) -> RepaymentPlan:
     return get_object_or_404(
         plans_for(membership=membership).prefetch_related(
             Prefetch("installments", queryset=Installment.objects.order_by("number")),
-            Prefetch(
-                "transitions", queryset=PlanTransition.objects.select_related("by").order_by("at", "pk")
-            ),
+            Prefetch("transitions", queryset=transitions_seen_by(PlanTransition.objects.all(), membership)),
         ),
         pk=pk,
     )

@@ -155,7 +155,9 @@ def plan_action(request, pk, action):
 @membership_required(kinds=BOTH)
 def plan_download(request, pk):
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
-    response = HttpResponse(plan_pdf(plan), content_type="application/pdf")
+    response = HttpResponse(
+        plan_pdf(plan, with_income=request.membership.is_municipality), content_type="application/pdf"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="piano-di-rientro-{plan.customer.code}-{plan.pk}.pdf"'
     )

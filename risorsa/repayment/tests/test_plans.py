@@ -371,3 +371,35 @@ def test_the_simulator_offers_the_regulated_water_plan_and_records_a_documented_
     client.post(url, shorter)
     plan = RepaymentPlan.objects.get()
     assert (plan.installments.count(), plan.shorter_choice_how) == (3, "PEC")
+
+
+@pytest.mark.django_db
+def test_the_utility_never_reads_the_households_income_nor_the_municipalitys_reasons(
+    client_for, utility, users
+):
+    from risorsa.repayment.pdf import plan_lines
+    from risorsa.repayment.selectors import get_plan_for
+
+    # given a plan sent to the utility, then withdrawn by the municipality with a free-text reason
+    plan = services.draft_plan(customer=sample_customer(utility), terms=TERMS, by=users["comune.operatore"])
+    services.propose_plan(plan=plan, by=users["comune.operatore"])
+    services.cancel_plan(plan=plan, by=users["comune.operatore"], why="Il padre ha perso il lavoro a marzo.")
+    other = services.draft_plan(
+        customer=sample_customer(utility, "C100003"), terms=TERMS, by=users["comune.operatore"]
+    )
+    services.propose_plan(plan=other, by=users["comune.operatore"])
+    services.refuse_plan(plan=other, by=users["aem.responsabile"], why="Importo da ricalcolare.")
+    url = reverse("repayment:detail", args=[plan.pk])
+    # then the municipality reads income and reason; the utility neither
+    page = client_for("comune.operatore").get(url).content.decode()
+    assert "900,00" in page and "perso il lavoro" in page
+    page = client_for("aem.operatore").get(url).content.decode()
+    assert "900,00" not in page and "perso il lavoro" not in page
+    # and the utility still reads its own reasons
+    page = client_for("aem.operatore").get(reverse("repayment:detail", args=[other.pk])).content.decode()
+    assert "Importo da ricalcolare." in page
+    # the income is not even loaded for the utility, and its copy of the PDF leaves it out
+    seen = get_plan_for(membership=users["aem.operatore"].membership, pk=plan.pk)
+    assert "monthly_income" in seen.get_deferred_fields()
+    assert not [line for line in plan_lines(plan, with_income=False) if "reddito" in line]
+    assert [line for line in plan_lines(plan, with_income=True) if "900,00" in line]
