@@ -10,6 +10,7 @@ from risorsa.core.workflow import transitions_seen_by
 from risorsa.ledger.models import Customer, DunningEvent, Service
 from risorsa.organizations.models import Membership, OrganizationKind
 from risorsa.repayment.models import Installment, InstallmentStatus, PlanStatus, PlanTransition, RepaymentPlan
+from risorsa.repayment.schedule import Terms, regulated
 
 
 def plans_for(*, membership: Membership | None, status: str = "") -> QuerySet[RepaymentPlan]:
@@ -85,3 +86,10 @@ def under_remsi(*, bills) -> bool:
     for bill in water:
         dunned |= Q(supply_point_id=bill.supply_point_id, occurred_on__gte=bill.due_on)
     return DunningEvent.objects.filter(dunned).exists()
+
+
+def offered_terms(*, terms: Terms, bills, shorter_choice: bool) -> tuple[Terms, bool]:
+    """The terms the generator offers for these bills, and whether REMSI applies: a water debt
+    under notice gets the regulated terms unless the customer documented a shorter choice."""
+    remsi = under_remsi(bills=bills)
+    return (regulated(terms) if remsi and not shorter_choice else terms), remsi

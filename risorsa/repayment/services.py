@@ -26,8 +26,8 @@ from risorsa.repayment.models import (
     PlanTransition,
     RepaymentPlan,
 )
-from risorsa.repayment.schedule import Terms, build, regulated
-from risorsa.repayment.selectors import under_remsi
+from risorsa.repayment.schedule import Terms, build
+from risorsa.repayment.selectors import offered_terms
 
 
 def _transition(*, plan: RepaymentPlan, to: str, by, why: str = "") -> None:
@@ -88,7 +88,9 @@ def draft_plan(
             )
         if any(bill.customer_id != customer.pk for bill in bills):
             raise DomainError(_("Si possono mettere nel piano solo fatture di questo cliente."))
-        is_regulated = under_remsi(bills=bills)
+        terms, is_regulated = offered_terms(
+            terms=terms, bills=bills, shorter_choice=shorter_choice is not None
+        )
         if shorter_choice is not None:
             if not is_regulated:
                 shorter_choice = None  # nothing to derogate from
@@ -96,8 +98,6 @@ def draft_plan(
                 raise DomainError(_("Scrivi come il cliente ha chiesto un piano più breve."))
             elif shorter_choice.on > timezone.localdate():
                 raise DomainError(_("La data della scelta del cliente non può essere futura."))
-        if is_regulated and shorter_choice is None:
-            terms = regulated(terms)
         schedule = build(terms)
         if not schedule.feasible:
             raise DomainError(

@@ -16,7 +16,7 @@ from risorsa.repayment import selectors, services
 from risorsa.repayment.forms import ReasonForm, SignatureForm, SimulationForm
 from risorsa.repayment.models import PlanStatus
 from risorsa.repayment.pdf import plan_pdf
-from risorsa.repayment.schedule import build, regulated
+from risorsa.repayment.schedule import build
 
 MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
 BOTH = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
@@ -47,9 +47,12 @@ def plan_simulate(request, customer_pk):
         form = SimulationForm(request.GET or None, bills=bills)
     schedule = remsi = None
     if form.is_bound and form.is_valid():
-        remsi = selectors.under_remsi(bills=form.cleaned_data["bills"])
-        terms = form.terms()
-        schedule = build(regulated(terms) if remsi and not form.documented_choice() else terms)
+        terms, remsi = selectors.offered_terms(
+            terms=form.terms(),
+            bills=form.cleaned_data["bills"],
+            shorter_choice=form.documented_choice() is not None,
+        )
+        schedule = build(terms)
     if request.method == "POST" and schedule is not None:
         try:
             plan = services.draft_plan(
