@@ -1,6 +1,7 @@
 """Risorsa settings: one file, every value read from the environment (see .env.example)."""
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -56,6 +57,14 @@ def env_secret(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+def env_url_path(name: str, default: str) -> str:
+    """A URL prefix of plain segments (letters, digits, - and _), returned as "a/b/"."""
+    raw = os.environ.get(name, default).strip().strip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*", raw):
+        raise ImproperlyConfigured(f"{name} must be a URL path such as gestione-sito/, not {raw!r}")
+    return f"{raw}/"
+
+
 DEBUG = env_bool("DEBUG", default=False)
 DEMO = env_bool("RISORSA_DEMO", default=False)
 
@@ -70,7 +79,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "risorsa.security.apps.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +93,7 @@ INSTALLED_APPS = [
     "template_partials",
     "bootstrap_italia_template",
     "risorsa.core",
+    "risorsa.security",
     "risorsa.organizations",
     "risorsa.registry",
     "risorsa.ledger",
@@ -168,6 +178,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Site administration (Django admin) sees every organization unscoped: superusers only, at a path
+# of the deployment's choosing so that the well-known /admin/ gets no login form to guess at.
+ADMIN_PATH = env_url_path("RISORSA_ADMIN_PATH", "gestione-sito/")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "login"

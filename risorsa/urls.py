@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,5 +12,5 @@ urlpatterns = [
     path("repayment/", include("risorsa.repayment.urls")),
     path("protection/", include("risorsa.protection.urls")),
     path("interventions/", include("risorsa.interventions.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]

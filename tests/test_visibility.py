@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import PERSONAS, login
@@ -175,7 +176,7 @@ ADMIN_KWARGS = {"app_label": "registry", "object_id": "1", "content_type_id": "1
 def rule_for(name: str, route: str) -> Rule | None:
     if name in RULES:
         return RULES[name]
-    if name.startswith(("admin:", "<unnamed admin/")):
+    if name.startswith(("admin:", f"<unnamed {settings.ADMIN_PATH}")):
         return Rule(SITE_ADMIN_ONLY)
     return None
 
