@@ -32,10 +32,14 @@ def _submit(form, action):
 
 
 @membership_required
+@require_http_methods(["GET", "POST"])
 def person_list(request):
-    query = request.GET.get("q", "").strip()
+    # A search may be a codice fiscale: it travels in a POST body, never in the URL and so never in
+    # the access logs or the browser's history; paging through its results posts it again.
+    data = request.POST if request.method == "POST" else {}
+    query = data.get("q", "").strip()
     people = selectors.search_people(membership=request.membership, query=query)
-    page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(people, settings.PAGE_SIZE).get_page(data.get("page") or request.GET.get("page"))
     template = "registry/person_list.html#results" if request.htmx else "registry/person_list.html"
     return render(request, template, {"page": page, "query": query})
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -37,20 +39,20 @@ def _found(response):
 def test_finds_people_by_part_of_surname_or_name_ignoring_case_and_accents(
     client_for, people, query, expected
 ):
-    response = client_for("comune.operatore").get(reverse("registry:person-list"), {"q": query})
+    response = client_for("comune.operatore").post(reverse("registry:person-list"), {"q": query})
     assert _found(response) == expected
 
 
 @pytest.mark.django_db
 def test_finds_a_person_by_codice_fiscale(client_for, people):
     code = people["rossi"].codice_fiscale
-    response = client_for("comune.operatore").get(reverse("registry:person-list"), {"q": code.lower()[:11]})
+    response = client_for("comune.operatore").post(reverse("registry:person-list"), {"q": code.lower()[:11]})
     assert _found(response) == {"ROSSI"}
 
 
 @pytest.mark.django_db
 def test_htmx_search_returns_only_the_results(client_for, people):
-    response = client_for("comune.operatore").get(
+    response = client_for("comune.operatore").post(
         reverse("registry:person-list"), {"q": "ross"}, headers={"HX-Request": "true"}
     )
     body = response.content.decode()
@@ -79,7 +81,7 @@ def test_other_organizations_see_no_one_they_do_not_serve(client_for, people):
 
 def _queries(client, url, params):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
+        response = client.post(url, params) if "q" in params else client.get(url, params)
     assert response.status_code == 200
     return len(queries)
 
@@ -96,6 +98,43 @@ def test_list_and_search_queries_do_not_grow_with_the_people(client_for, municip
     many = _queries(client, url, params)
     assert many == few
     assert few <= 6
+
+
+@pytest.mark.django_db
+def test_the_search_form_sends_the_codice_fiscale_by_post_never_in_a_url(client_for, people):
+    # given a search by codice fiscale
+    code = people["rossi"].codice_fiscale
+    response = client_for("comune.operatore").post(reverse("registry:person-list"), {"q": code})
+    body = response.content.decode()
+    # then the page's forms post, no link or form target carries the code, no URL is pushed
+    assert _found(response) == {"ROSSI"}
+    assert 'method="get"' not in body
+    assert "hx-get" not in body
+    assert "hx-push-url" not in body
+    assert not re.search(rf"(href|action|hx-post)=\"[^\"]*{code}", body, re.IGNORECASE)
+
+
+@pytest.mark.django_db
+def test_a_query_in_the_url_is_ignored(client_for, people):
+    response = client_for("comune.operatore").get(reverse("registry:person-list"), {"q": "rossi"})
+    assert _found(response) == {"BERTOLÈ", "ROSSI", "ROSSETTI"}
+
+
+@pytest.mark.django_db
+def test_pages_through_a_search_by_post(client_for, municipality, settings):
+    # given 30 people called ROSSI and pages of 25
+    settings.PAGE_SIZE = 25
+    PersonFactory.create_batch(30, organization=municipality, surname="ROSSI")
+    client = client_for("comune.operatore")
+    first = client.post(reverse("registry:person-list"), {"q": "rossi"}, headers={"HX-Request": "true"})
+    # when the next page is asked for from the search's own pagination form
+    body = first.content.decode()
+    assert 'name="page" value="2"' in body
+    assert 'name="q" value="rossi"' in body
+    second = client.post(reverse("registry:person-list"), {"q": "rossi", "page": "2"})
+    # then it holds the rest of the same search
+    assert len(second.context["page"].object_list) == 5
+    assert "Pagina 2 di 2" in second.content.decode()
 
 
 @pytest.mark.parametrize(
