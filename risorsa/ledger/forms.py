@@ -1,10 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import EuroFormField
 from risorsa.ledger.models import ImportKind, ImportMode, Service
 from risorsa.ledger.selectors import BUCKETS
+from risorsa.ledger.uploads import max_upload_bytes, too_large_message
 from risorsa.registry.forms import DateInput
 
 
@@ -17,13 +19,26 @@ class ImportUploadForm(forms.Form):
         help_text=_("Completa: il file elenca tutte le fatture aperte; quelle assenti vengono chiuse."),
     )
     as_of = forms.DateField(label=_("data di estrazione"), widget=DateInput())
-    file = forms.FileField(
-        label=_("file CSV"), help_text=_("Separatore «;» o «,», codifica UTF-8 o Windows-1252.")
-    )
+    file = forms.FileField(label=_("file CSV"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, refusals: dict[str, str] | None = None, **kwargs):
+        """`refusals`: the reason the upload handler refused a file as it streamed (field -> message)."""
         super().__init__(*args, **kwargs)
         self.fields["as_of"].initial = timezone.localdate()
+        self.fields["file"].help_text = _(
+            "Separatore «;» o «,», codifica UTF-8 o Windows-1252, al massimo %(limit)s MB."
+        ) % {"limit": settings.RISORSA_MAX_UPLOAD_MB}
+        self.refusal = (refusals or {}).get("file")
+        if self.refusal:
+            self.fields["file"].required = False  # the refusal says more than "required"
+
+    def clean_file(self):
+        if self.refusal:
+            raise forms.ValidationError(self.refusal, code="refused")
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message(), code="too_large")
+        return upload
 
 
 class ArrearsFilterForm(forms.Form):

@@ -1,8 +1,7 @@
 """Writes of the ledger: files received from the utility, the credits the program creates."""
 
-import shutil
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,14 +24,10 @@ from risorsa.ledger.models import (
     ImportKind,
     ImportMode,
     ImportRun,
+    ImportStatus,
 )
+from risorsa.ledger.uploads import check_chunks, clean_file_name, is_kept_file, read_chunks, store
 from risorsa.organizations.models import Organization, OrganizationKind
-
-
-def imports_dir() -> Path:
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def default_utility() -> Organization:
@@ -41,6 +36,33 @@ def default_utility() -> Organization:
     if len(utilities) != 1:
         raise DomainError(_("Indica il gestore con --gestore: ce n'è più d'uno (o nessuno)."))
     return utilities[0]
+
+
+def _check_receipt(*, utility: Organization, kind: str, mode: str) -> None:
+    if utility.kind != OrganizationKind.UTILITY:
+        raise DomainError(_("%(name)s non è un gestore.") % {"name": utility})
+    if kind not in ImportKind.values:
+        raise DomainError(_("Tipo di file sconosciuto: %(kind)s.") % {"kind": kind})
+    if mode not in ImportMode.values:
+        raise DomainError(_("Modalità sconosciuta: %(mode)s.") % {"mode": mode})
+    if mode == ImportMode.FULL and kind != ImportKind.BILLS:
+        raise DomainError(_("La modalità completa vale solo per le fatture."))
+
+
+def _record_receipt(
+    *, utility: Organization, kind: str, mode: str, as_of: date, path: Path, file_name: str, started_by
+) -> ImportRun:
+    return ImportRun.objects.create(
+        utility=utility,
+        kind=kind,
+        mode=mode,
+        as_of=as_of,
+        file_name=clean_file_name(file_name),
+        file_path=str(path.resolve()),
+        size=path.stat().st_size,
+        sha256="",
+        started_by=started_by,
+    )
 
 
 def receive_file(
@@ -54,28 +76,25 @@ def receive_file(
     started_by=None,
     copy: bool = True,
 ) -> ImportRun:
-    """Record a file from the utility, ready to import (copied into var/imports/ unless told not to)."""
-    if utility.kind != OrganizationKind.UTILITY:
-        raise DomainError(_("%(name)s non è un gestore.") % {"name": utility})
-    if kind not in ImportKind.values:
-        raise DomainError(_("Tipo di file sconosciuto: %(kind)s.") % {"kind": kind})
-    if mode not in ImportMode.values:
-        raise DomainError(_("Modalità sconosciuta: %(mode)s.") % {"mode": mode})
-    if mode == ImportMode.FULL and kind != ImportKind.BILLS:
-        raise DomainError(_("La modalità completa vale solo per le fatture."))
-    path = source
+    """Record a file from the utility, ready to import (copied into var/imports/ unless told not to).
+
+    A file past the size limit or not CSV text is refused (UploadRefused) before anything is
+    copied or recorded; the name is kept without folders. A file read in place (copy=False, the
+    command line) stays the operator's: the program never deletes it.
+    """
+    _check_receipt(utility=utility, kind=kind, mode=mode)
     if copy:
-        path = imports_dir() / f"{uuid.uuid4().hex}{source.suffix or '.csv'}"
-        shutil.copyfile(source, path)
-    return ImportRun.objects.create(
+        path = store(read_chunks(source))
+    else:
+        check_chunks(read_chunks(source))
+        path = source
+    return _record_receipt(
         utility=utility,
         kind=kind,
         mode=mode,
         as_of=as_of,
-        file_name=file_name[:255],
-        file_path=str(path.resolve()),
-        size=path.stat().st_size,
-        sha256="",
+        path=path,
+        file_name=file_name,
         started_by=started_by,
     )
 
@@ -83,25 +102,51 @@ def receive_file(
 def receive_upload(
     *, utility: Organization, kind: str, mode: str, as_of: date, upload, started_by
 ) -> ImportRun:
-    """Record a file uploaded through the web: written to var/imports/ in chunks, never held in memory."""
-    path = imports_dir() / f"{uuid.uuid4().hex}.csv"
-    with path.open("wb") as target:
-        for chunk in upload.chunks():
-            target.write(chunk)
-    try:
-        return receive_file(
-            utility=utility,
-            kind=kind,
-            mode=mode,
-            as_of=as_of,
-            source=path,
-            file_name=Path(upload.name).name,
-            started_by=started_by,
-            copy=False,
-        )
-    except DomainError:
-        path.unlink(missing_ok=True)
-        raise
+    """Record a file uploaded through the web: checked as it is written to var/imports/ (0600)."""
+    _check_receipt(utility=utility, kind=kind, mode=mode)
+    path = store(upload.chunks())
+    return _record_receipt(
+        utility=utility,
+        kind=kind,
+        mode=mode,
+        as_of=as_of,
+        path=path,
+        file_name=upload.name,
+        started_by=started_by,
+    )
+
+
+@transaction.atomic
+def delete_expired_import_files(*, today: date, customers=None) -> dict[str, int]:
+    """Delete the received files older than IMPORT_FILE_RETENTION_DAYS, keeping hash and report.
+
+    Only files of the imports folder (never one read in place from the operator's disk); a run
+    still importing keeps its file. Idempotent: a deleted file is dated once.
+    """
+    if customers is not None:  # the follow-up after a payments import: not the moment
+        return {}
+    cutoff = today - timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    expired = (
+        ImportRun.objects.filter(file_deleted_on__isnull=True, created_at__date__lt=cutoff)
+        .exclude(status=ImportStatus.RUNNING)
+        .order_by("pk")
+    )
+    deleted = []
+    for run in expired.only("pk", "file_path"):
+        if not is_kept_file(run.file_path):
+            continue
+        delete_kept_file(run.file_path)
+        deleted.append(run.pk)
+    ImportRun.objects.filter(pk__in=deleted).update(file_deleted_on=today)
+    return {"file eliminati": len(deleted)}
+
+
+def delete_kept_file(path: str) -> None:
+    """Remove a received file of the imports folder; any other path is refused."""
+    file = Path(path)
+    if not is_kept_file(file):
+        raise DomainError(_("Il file non è tra quelli ricevuti: non viene eliminato."))
+    file.unlink(missing_ok=True)
 
 
 def run_import(*, run: ImportRun, progress: engine.Progress | None = None) -> ImportRun:
