@@ -1,4 +1,6 @@
-"""Personas: a manager, an operator and a reader in each of the three organization kinds."""
+"""Personas: a manager, an operator and a reader in each organization of a territory of two
+municipalities (Cremona and Crema), two utilities and a partner. AEM's files without
+`codice_comune` are Cremona's, A2A's are Crema's."""
 
 import pytest
 from django.test import Client
@@ -10,14 +12,25 @@ KINDS = {
     "comune": OrganizationKind.MUNICIPALITY,
     "aem": OrganizationKind.UTILITY,
     "ponte": OrganizationKind.PARTNER,
+    "crema": OrganizationKind.MUNICIPALITY,
+    "a2a": OrganizationKind.UTILITY,
 }
+TERRITORIES = {"comune": "D150", "crema": "D142"}
+DEFAULT_MUNICIPALITY = {"aem": "comune", "a2a": "crema"}
 ROLES = {"responsabile": Role.MANAGER, "operatore": Role.OPERATOR, "lettore": Role.READER}
 PERSONAS = [f"{org}.{role}" for org in KINDS for role in ROLES]
 
 
 @pytest.fixture
 def organizations(db):
-    return {code: OrganizationFactory(kind=kind, code=code) for code, kind in KINDS.items()}
+    organizations = {
+        code: OrganizationFactory(kind=kind, code=code, codice_catastale=TERRITORIES.get(code))
+        for code, kind in KINDS.items()
+    }
+    for utility, municipality in DEFAULT_MUNICIPALITY.items():
+        organizations[utility].default_municipality = organizations[municipality]
+        organizations[utility].save(update_fields=["default_municipality"])
+    return organizations
 
 
 @pytest.fixture

@@ -204,7 +204,9 @@ def test_a_utility_cannot_settle_another_utilitys_credit(utility, users, tmp_pat
         bill=bill,
     )
     # and a second utility, whose customer has the same code
-    other = OrganizationFactory(kind=OrganizationKind.UTILITY, code="gas2")
+    other = OrganizationFactory(
+        kind=OrganizationKind.UTILITY, code="gas2", default_municipality=utility.default_municipality
+    )
     import_sample(other, "fatture", "fatture_ok.csv")
     # when the other utility's payments file carries AEM's riferimento
     with time_machine.travel(date(2010, 3, 30), tick=False):

@@ -66,12 +66,14 @@ class SlaRule(models.Model):
 
 class DeadlineQuerySet(models.QuerySet):
     def visible_to(self, membership: Membership | None):
-        """The municipality sees every deadline; the other organizations those that wait on them."""
+        """An organization sees the deadlines that wait on it; a municipality also those of the
+        others about the people of its registry (whose turn it is), never another territory's."""
         if membership is None:
             return self.none()
+        mine = Q(owner_id=membership.organization_id)
         if membership.organization.kind == OrganizationKind.MUNICIPALITY:
-            return self
-        return self.filter(owner_id=membership.organization_id)
+            return self.filter(mine | Q(person__organization_id=membership.organization_id))
+        return self.filter(mine)
 
     def open(self):
         return self.filter(met_on__isnull=True)

@@ -23,6 +23,14 @@ def sla_rule(step: str) -> SlaRule:
     return rule
 
 
+def _person_of(subject: models.Model) -> Person | None:
+    """The person a step is about (a customer's holder), so that their municipality sees it."""
+    if isinstance(subject, Person):
+        return subject
+    customer = subject if hasattr(subject, "holder_surname") else getattr(subject, "customer", None)
+    return getattr(customer, "person", None)
+
+
 def open_deadline(
     *,
     step: str,
@@ -34,6 +42,7 @@ def open_deadline(
 ) -> Deadline:
     """Open the step's deadline for `subject`, due after the SLA's working days; at most one stays open."""
     subject_type = ContentType.objects.get_for_model(subject)
+    person = person or _person_of(subject)
     opened_on = opened_on or timezone.localdate()
     if due_on is None:
         due_on = add_working_days(opened_on, sla_rule(step).working_days)

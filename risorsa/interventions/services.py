@@ -25,6 +25,7 @@ from risorsa.interventions.models import (
     SpotIntervention,
     shares,
 )
+from risorsa.ledger.access import require_party
 from risorsa.ledger.models import Bill, CreditKind, CreditStatus, Customer
 from risorsa.ledger.selectors import allocations_counted_by
 from risorsa.ledger.services import create_credit, hold_bills, release_bills
@@ -34,6 +35,7 @@ from risorsa.repayment.selectors import is_eligible_for_help
 
 def _transition(*, intervention: SpotIntervention, to: str, by, why: str = "") -> None:
     """Move along the intervention's pipeline and record it; anything else is refused in Italian."""
+    require_party(customer=intervention.customer, by=by)
     change_status(
         intervention,
         to=to,
@@ -49,7 +51,7 @@ def _transition(*, intervention: SpotIntervention, to: str, by, why: str = "") -
 def _locked(intervention: SpotIntervention) -> SpotIntervention:
     return (
         SpotIntervention.objects.select_for_update()
-        .select_related("customer__utility", "customer__person__organization")
+        .select_related("customer__utility", "customer__municipality")
         .get(pk=intervention.pk)
     )
 
@@ -65,6 +67,7 @@ def propose_intervention(
 ) -> SpotIntervention:
     """Propose to share chosen open bills between the customer and the municipality (50/50 by default);
     the intervention holds the bills from `on` (today, unless recorded afterwards)."""
+    require_party(customer=customer, by=by)
     proposed_on = on or timezone.localdate()
     if proposed_on > timezone.localdate():
         raise DomainError(_("La data della proposta non può essere futura."))
@@ -114,7 +117,7 @@ def confirm_customer_share(*, intervention: SpotIntervention, by=None, why: str 
         open_deadline(
             step=Step.SPOT_AUTHORIZATION,
             subject=intervention,
-            owner=intervention.customer.person.organization,
+            owner=intervention.customer.municipality,
             person=intervention.customer.person,
         )
     return intervention
@@ -122,7 +125,7 @@ def confirm_customer_share(*, intervention: SpotIntervention, by=None, why: str 
 
 def budget_use(*, municipality: Organization, year: int) -> tuple[Decimal, Decimal]:
     """(committed, spent) of the municipality's contributions in a budget year."""
-    interventions = SpotIntervention.objects.filter(customer__person__organization=municipality, year=year)
+    interventions = SpotIntervention.objects.filter(customer__municipality=municipality, year=year)
     committed = interventions.filter(status__in=COMMITTED).aggregate(total=Sum("municipal_share"))["total"]
     spent = interventions.filter(status=InterventionStatus.APPLIED).aggregate(total=Sum("municipal_share"))[
         "total"
@@ -134,7 +137,8 @@ def authorize_contribution(*, intervention: SpotIntervention, by) -> SpotInterve
     """A municipality manager authorizes the contribution; refused, writing nothing, beyond the budget."""
     with transaction.atomic():
         intervention = _locked(intervention)
-        municipality = intervention.customer.person.organization
+        require_party(customer=intervention.customer, by=by)  # never another territory's budget
+        municipality = intervention.customer.municipality
         # One authorization at a time per budget: two cannot both fit in what only one fits in.
         budget = (
             Budget.objects.select_for_update()

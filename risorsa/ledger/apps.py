@@ -3,9 +3,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-def utility_customers(membership) -> Q:
-    """A utility sees the people who are its own customers."""
-    return Q(customers__utility_id=membership.organization_id)
+def own_territory(membership) -> Q:
+    """A municipality sees the customers whose supply points lie in its territory."""
+    return Q(municipality_id=membership.organization_id)
+
+
+def own_customers(membership) -> Q:
+    """A utility sees its own customers, and nothing of the registry beyond what it sent."""
+    return Q(utility_id=membership.organization_id)
 
 
 class LedgerConfig(AppConfig):
@@ -15,6 +20,7 @@ class LedgerConfig(AppConfig):
 
     def ready(self):
         from risorsa.organizations.models import OrganizationKind
-        from risorsa.registry.access import register_person_grant
+        from risorsa.organizations.scoping import CUSTOMER, register_grant
 
-        register_person_grant(OrganizationKind.UTILITY, utility_customers)
+        register_grant(CUSTOMER, OrganizationKind.MUNICIPALITY, own_territory)
+        register_grant(CUSTOMER, OrganizationKind.UTILITY, own_customers)

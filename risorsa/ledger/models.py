@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import MoneyField
 from risorsa.organizations.models import Membership, Organization, OrganizationKind
+from risorsa.organizations.scoping import CUSTOMER, granted
 from risorsa.registry.models import Person
 
 
@@ -36,13 +37,9 @@ class ImportStatus(models.TextChoices):
     FAILED = "errore", _("errore di sistema")
 
 
-class UtilityScopedQuerySet(models.QuerySet):
-    """Rows of a utility: the municipality sees every utility's, a utility its own, the partner
-    none (until referrals grant it). `utility_path` leads from the row to its utility;
-    `hidden_from_utility` keeps out what is not yet the utility's business (a proposal, a draft)."""
-
-    utility_path = "utility"
-    hidden_from_utility: Q | None = None
+class ImportRunQuerySet(models.QuerySet):
+    """A utility's files: the utility sees its own; a municipality sees that they arrived (the
+    run's figures; the rows' report stays with the utility that sent them); the partner none."""
 
     def visible_to(self, membership: Membership | None):
         if membership is None:
@@ -51,9 +48,35 @@ class UtilityScopedQuerySet(models.QuerySet):
         if kind == OrganizationKind.MUNICIPALITY:
             return self
         if kind == OrganizationKind.UTILITY:
-            rows = self.filter(**{f"{self.utility_path}_id": membership.organization_id})
-            return rows.exclude(self.hidden_from_utility) if self.hidden_from_utility else rows
+            return self.filter(utility_id=membership.organization_id)
         return self.none()
+
+
+class CustomerScopedQuerySet(models.QuerySet):
+    """Rows about a customer, seen by whoever may see the customer: the grants on `CUSTOMER` in
+    organizations.scoping (a municipality its territory, a utility its own customers, other kinds
+    what their apps grant them). `customer_path` leads from the row to its customer ("" for the
+    customer itself); `hidden_from_utility` keeps out what is not yet the utility's business."""
+
+    customer_path = "customer"
+    hidden_from_utility: Q | None = None
+
+    def visible_to(self, membership: Membership | None):
+        condition = granted(CUSTOMER, membership)
+        if membership is None or condition is None:
+            return self.none()
+        if self.customer_path:
+            customers = Customer.objects.filter(condition).values("pk")
+            rows = self.filter(**{f"{self.customer_path}__in": customers})
+        else:
+            rows = self.filter(condition)
+        if self.hidden_from_utility is not None and membership.organization.kind == OrganizationKind.UTILITY:
+            rows = rows.exclude(self.hidden_from_utility)
+        return rows
+
+
+class CustomerQuerySet(CustomerScopedQuerySet):
+    customer_path = ""
 
 
 class ImportRun(models.Model):
@@ -69,6 +92,8 @@ class ImportRun(models.Model):
     as_of = models.DateField(_("data di estrazione"))
     file_name = models.CharField(_("nome del file"), max_length=255)
     file_path = models.CharField(max_length=500, editable=False)
+    # The file itself is deleted after the retention period; its hash and report stay.
+    file_deleted_on = models.DateField(_("file eliminato il"), null=True, blank=True)
     sha256 = models.CharField(_("impronta SHA-256"), max_length=64)
     size = models.BigIntegerField(_("dimensione (byte)"), default=0)
     started_by = models.ForeignKey(
@@ -97,7 +122,7 @@ class ImportRun(models.Model):
     warnings = models.JSONField(_("avvisi"), default=list, blank=True)
     failure = models.TextField(_("errore di sistema"), blank=True)
 
-    objects = UtilityScopedQuerySet.as_manager()
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("importazione")
@@ -147,12 +172,6 @@ class ImportIssue(models.Model):
         return _("riga %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
-class CustomerScopedQuerySet(UtilityScopedQuerySet):
-    """Rows about a customer, seen as the customer's utility's rows."""
-
-    utility_path = "customer__utility"
-
-
 class Customer(models.Model):
     """The utility's customer code (codice cliente), held by a person of the registry."""
 
@@ -163,11 +182,23 @@ class Customer(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="customers", verbose_name=_("intestatario")
     )
+    # The holder as the utility names them in its files: what the utility sees, whatever the
+    # registry says (a difference is a "da verificare" item for the municipality).
+    holder_surname = models.CharField(_("cognome dell'intestatario"), max_length=100)
+    holder_name = models.CharField(_("nome dell'intestatario"), max_length=100)
+    # The municipality whose social services follow the customer: where its supply points lie.
+    municipality = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="territory_customers",
+        verbose_name=_("Comune"),
+        limit_choices_to={"kind": OrganizationKind.MUNICIPALITY},
+    )
     created_run = models.ForeignKey(
         ImportRun, on_delete=models.PROTECT, null=True, related_name="+", db_index=False, db_constraint=False
     )
 
-    objects = UtilityScopedQuerySet.as_manager()
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cliente")
@@ -180,6 +211,10 @@ class Customer(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("ledger:customer-detail", args=[self.pk])
 
+    @property
+    def holder(self) -> str:
+        return f"{self.holder_surname} {self.holder_name}"
+
 
 class SupplyPoint(models.Model):
     """A supply point (POD, PDR or water meter) of a customer."""
@@ -191,6 +226,15 @@ class SupplyPoint(models.Model):
     code = models.CharField(_("punto di fornitura"), max_length=30)
     address = models.CharField(_("indirizzo"), max_length=200, blank=True)
     smart_meter = models.BooleanField(_("contatore elettronico"), null=True, blank=True)
+    municipality = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Comune"),
+        db_index=False,  # read through the customer; no query starts from a municipality's meters
+    )
+
+    objects = CustomerScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("punto di fornitura")
@@ -233,6 +277,8 @@ class Bill(models.Model):
     changed_run = models.ForeignKey(
         ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
+
+    objects = CustomerScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fattura")
@@ -316,6 +362,8 @@ class Credit(models.Model):
     )
     applied_on = models.DateField(_("applicato il"), null=True, blank=True)
 
+    objects = CustomerScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("accredito")
         verbose_name_plural = _("accrediti")
@@ -353,6 +401,8 @@ class Payment(models.Model):
     )
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
 
+    objects = CustomerScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pagamento")
         verbose_name_plural = _("pagamenti")
@@ -363,6 +413,10 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+class AllocationQuerySet(CustomerScopedQuerySet):
+    customer_path = "payment__customer"
 
 
 class Allocation(models.Model):
@@ -385,6 +439,8 @@ class Allocation(models.Model):
         verbose_name=_("fattura"),
     )
     amount = MoneyField(_("importo"))
+
+    objects = AllocationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("imputazione di pagamento")
@@ -459,6 +515,8 @@ class EventBase(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
 
+    objects = CustomerScopedQuerySet.as_manager()
+
     class Meta:
         abstract = True
 
@@ -495,3 +553,57 @@ class DunningEvent(EventBase):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on:%d/%m/%Y}"
+
+
+class RegistryMismatchQuerySet(models.QuerySet):
+    def visible_to(self, membership: Membership | None):
+        """The municipality whose registry keeps the person checks; no one else sees these."""
+        if membership and membership.organization.kind == OrganizationKind.MUNICIPALITY:
+            return self.filter(municipality_id=membership.organization_id)
+        return self.none()
+
+    def open(self):
+        return self.filter(resolved_on__isnull=True)
+
+
+class RegistryMismatch(models.Model):
+    """ "Da verificare": a utility's file names a customer's holder otherwise than the registry.
+
+    The import takes the utility's name for its customer and never tells the utility what the
+    registry says; the municipality keeping the person checks (a typo, a change of name, a
+    different person behind a mistyped codice fiscale) and marks it checked.
+    """
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="registry_mismatches", verbose_name=_("cliente")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="registry_mismatches", verbose_name=_("persona")
+    )
+    municipality = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("Comune")
+    )
+    holder_surname = models.CharField(_("cognome nel file"), max_length=100)
+    holder_name = models.CharField(_("nome nel file"), max_length=100)
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("segnalata il"))
+    resolved_on = models.DateField(_("verificata il"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verificata da"),
+    )
+
+    objects = RegistryMismatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intestatario da verificare")
+        verbose_name_plural = _("intestatari da verificare")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["customer", "resolved_on"], name="mismatch_customer_open")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.holder_surname} {self.holder_name}"

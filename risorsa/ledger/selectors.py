@@ -32,6 +32,7 @@ from risorsa.ledger.models import (
     Customer,
     ImportRun,
     Payment,
+    RegistryMismatch,
     SupplyPoint,
 )
 from risorsa.organizations.models import Membership
@@ -160,7 +161,7 @@ SORTS = {
     "saldo": ("-balance", "code"),
     "-saldo": ("balance", "code"),
     "scadenza": ("oldest_due", "code"),
-    "nome": ("person__surname", "person__name", "code"),
+    "nome": ("holder_surname", "holder_name", "code"),
     "codice": ("code",),
 }
 
@@ -276,3 +277,16 @@ def open_bills_free_for(*, customer: Customer, holder: Model | None = None) -> Q
         .select_related("supply_point")
         .order_by("due_on", "pk")
     )
+
+
+def registry_mismatches_for(*, membership: Membership | None) -> QuerySet[RegistryMismatch]:
+    """The holders to check against the municipality's registry, open ones first, newest first."""
+    return (
+        RegistryMismatch.objects.visible_to(membership)
+        .select_related("customer__utility", "person", "resolved_by")
+        .order_by(F("resolved_on").asc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
+def get_registry_mismatch_for(*, membership: Membership | None, pk: int) -> RegistryMismatch:
+    return get_object_or_404(RegistryMismatch.objects.visible_to(membership).open(), pk=pk)

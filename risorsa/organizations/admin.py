@@ -5,7 +5,7 @@ from risorsa.organizations.models import Membership, Organization
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "code", "fiscal_code"]
+    list_display = ["name", "kind", "code", "fiscal_code", "codice_catastale", "default_municipality"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "fiscal_code"]
 

@@ -11,7 +11,8 @@ def navigation(request):
         return {"nav_items": []}
     kind = membership.organization.kind
     items = [("home:dashboard", _("Cruscotto")), ("coordination:todo", _("Da fare"))]
-    items.append(("registry:person-list", _("Persone")))
+    if kind != OrganizationKind.UTILITY:  # a utility knows its customers, not the registry
+        items.append(("registry:person-list", _("Persone")))
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
         items.append(("ledger:arrears", _("Morosità")))
     if kind == OrganizationKind.MUNICIPALITY:
@@ -23,6 +24,8 @@ def navigation(request):
         items.append(("protection:utility-list", _("Clienti tutelati")))
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
         items.append(("ledger:import-list", _("Importazioni")))
+    if kind == OrganizationKind.MUNICIPALITY:
+        items.append(("ledger:registry-mismatches", _("Intestatari da verificare")))
     if kind == OrganizationKind.MUNICIPALITY and membership.role == Role.MANAGER:
         items.append(("registry:access-log", _("Registro accessi")))
     current = request.resolver_match.view_name if request.resolver_match else ""

@@ -34,6 +34,26 @@ class Organization(TimeStampedModel):
         unique=True,
         help_text=_("Codice breve usato nei file e negli accrediti (es. AEM)."),
     )
+    # A municipality's territory is named in the utility's files by its codice catastale.
+    codice_catastale = models.CharField(
+        _("codice catastale"),
+        max_length=4,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("Per i Comuni: il codice catastale del territorio (es. D150 per Cremona)."),
+    )
+    # A utility's file rows without `codice_comune` belong to this municipality's territory.
+    default_municipality = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "COMUNE"},
+        verbose_name=_("Comune predefinito"),
+        help_text=_("Per i gestori: il Comune delle forniture dei file senza colonna codice_comune."),
+    )
 
     class Meta:
         verbose_name = _("organizzazione")
@@ -43,6 +63,15 @@ class Organization(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(kind__in=["COMUNE", "GESTORE", "PARTNER"]),
                 name="organization_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(codice_catastale__isnull=True)
+                | models.Q(kind="COMUNE", codice_catastale__regex=r"^[A-Z][0-9]{3}$"),
+                name="organization_catastale_of_municipality",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_municipality__isnull=True) | models.Q(kind="GESTORE"),
+                name="organization_default_municipality_of_utility",
             ),
         ]
 

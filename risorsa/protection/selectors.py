@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from risorsa.audit.history import HistoryEntry, history_entries
 from risorsa.coordination.models import Deadline, Step
 from risorsa.core.money import quantize
 from risorsa.core.workflow import transitions_seen_by
@@ -79,8 +80,8 @@ def protected_list_for_utility(*, membership: Membership | None) -> QuerySet:
         .values(
             "pk",
             "customer__code",
-            "customer__person__surname",
-            "customer__person__name",
+            "customer__holder_surname",
+            "customer__holder_name",
             "customer__person__codice_fiscale",
             "status",
             "activated_on",
@@ -207,3 +208,12 @@ def outcomes_for(*, membership: Membership | None) -> Outcomes:
         incidents=incidents["year"],
         open_incidents=incidents["open"],
     )
+
+
+def protection_history_for(*, membership: Membership | None, protection: Protection) -> list[HistoryEntry]:
+    """Who changed which field of a protection (its reason included): the municipality's manager
+    only, and only for a protection the one scoping function lets it see (in the query)."""
+    if not (membership and membership.is_municipality and membership.is_manager):
+        return []
+    visible = Protection.objects.visible_to(membership).filter(pk=protection.pk).values("pk")
+    return history_entries(Protection.history.filter(id__in=visible))

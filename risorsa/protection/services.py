@@ -11,6 +11,7 @@ from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.calendar import add_months, add_working_days, next_working_day
 from risorsa.core.exceptions import DomainError
 from risorsa.core.workflow import change_status
+from risorsa.ledger.access import require_party
 from risorsa.ledger.models import Customer, ImportRun, MeterEvent, MeterEventKind
 from risorsa.ledger.selectors import balance_for
 from risorsa.protection.models import (
@@ -52,6 +53,7 @@ def _transition(*, protection: Protection, to: str, by, on: date, why: str = "")
             _("Il cambio di stato non può avere effetto prima del precedente (%(day)s).")
             % {"day": previous.strftime("%d/%m/%Y")}
         )
+    require_party(customer=protection.customer, by=by)
     change_status(
         protection,
         to=to,
@@ -72,6 +74,7 @@ def _locked(protection: Protection) -> Protection:
 
 def propose_protection(*, customer: Customer, reason: str, by, on: date | None = None) -> Protection:
     """Propose a protection for a customer; at most one protection is open per customer."""
+    require_party(customer=customer, by=by)
     proposed_on = _decision_day(on)
     reason = reason.strip()
     if not reason:
@@ -196,7 +199,7 @@ def _schedule_review(protection: Protection) -> None:
     open_deadline(
         step=Step.PROTECTION_REVIEW,
         subject=protection,
-        owner=protection.customer.person.organization,
+        owner=protection.customer.municipality,
         person=protection.customer.person,
         # It enters the queue a few working days ahead: a reminder, not six months of clutter.
         opened_on=min(due_on, max(timezone.localdate(), add_working_days(due_on, -REVIEW_NOTICE_DAYS))),
@@ -215,7 +218,7 @@ def react_to_meter_events(*, run: ImportRun) -> None:
     """
     events = list(
         MeterEvent.objects.filter(run=run)
-        .select_related("customer__person__household", "customer__person__organization", "supply_point")
+        .select_related("customer__person__household", "customer__municipality", "supply_point")
         .annotate(protection_then=protection_on_event_day())
         .order_by("occurred_on", "pk")
     )
@@ -229,7 +232,7 @@ def react_to_meter_events(*, run: ImportRun) -> None:
             open_deadline(
                 step=Step.EVALUATE_REDUCTION,
                 subject=event.customer,
-                owner=person.organization,
+                owner=event.customer.municipality,
                 person=person,
                 opened_on=event.occurred_on,
             )
@@ -238,7 +241,7 @@ def react_to_meter_events(*, run: ImportRun) -> None:
                 open_deadline(
                     step=Step.CONTACT_AFTER_REDUCTION,
                     subject=protection,
-                    owner=person.organization,
+                    owner=event.customer.municipality,
                     person=person,
                     opened_on=event.occurred_on,
                 )

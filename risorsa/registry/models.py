@@ -3,22 +3,35 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from risorsa.core.models import TimeStampedModel
 from risorsa.core.money import MoneyField
 from risorsa.organizations.models import Membership, Organization, OrganizationKind
-from risorsa.registry.access import person_filter
+from risorsa.organizations.scoping import PERSON, granted
 from risorsa.registry.codice_fiscale import birth_place_name
 
 
 class MunicipalityOnlyQuerySet(models.QuerySet):
-    """Social data (household, ISEE, assessment): the municipality sees them, no one else."""
+    """Social data (household, ISEE, assessment): the municipality that keeps them, no one else.
+
+    `municipality_path` leads from the row to the municipality whose registry holds it."""
+
+    municipality_path = "organization"
 
     def visible_to(self, membership: Membership | None):
-        """All rows for a municipality member, none for anyone else (DOMAIN.md matrix)."""
+        """Its own rows for a municipality member, none for anyone else (DOMAIN.md matrix)."""
         if membership and membership.organization.kind == OrganizationKind.MUNICIPALITY:
-            return self
+            return self.filter(**{f"{self.municipality_path}_id": membership.organization_id})
         return self.none()
+
+
+class IseeQuerySet(MunicipalityOnlyQuerySet):
+    municipality_path = "household__organization"
+
+
+class AssessmentQuerySet(MunicipalityOnlyQuerySet):
+    municipality_path = "person__organization"
 
 
 class Sex(models.TextChoices):
@@ -34,8 +47,8 @@ class Citizenship(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, membership: Membership | None) -> "PersonQuerySet":
-        """The people this member may see (DOMAIN.md matrix), filtered in the query."""
-        condition = person_filter(membership)
+        """The people this member may see (DOMAIN.md matrix, grants of organizations.scoping)."""
+        condition = granted(PERSON, membership)
         return self.none() if condition is None else self.filter(condition)
 
 
@@ -74,6 +87,10 @@ class Person(TimeStampedModel):
     search_text = models.CharField(max_length=240, editable=False)
 
     objects = PersonQuerySet.as_manager()
+    # Field-level history of every change made through forms and services, with its user. The people
+    # a utility's file brings in are inserted in bulk (registry bulk function): no history row for
+    # their creation, the import run records it. `search_text` is derived, so not kept twice.
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("persona")
@@ -122,6 +139,7 @@ class Household(TimeStampedModel):
     notes = models.TextField(_("note"), blank=True)
 
     objects = MunicipalityOnlyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("nucleo familiare")
@@ -188,7 +206,8 @@ class Isee(TimeStampedModel):
         verbose_name=_("registrato da"),
     )
 
-    objects = MunicipalityOnlyQuerySet.as_manager()
+    objects = IseeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ISEE")
@@ -229,7 +248,8 @@ class SocialAssessment(TimeStampedModel):
     fragility = models.CharField(_("livello di fragilità"), max_length=12, choices=FragilityLevel.choices)
     notes = models.TextField(_("note"), blank=True)
 
-    objects = MunicipalityOnlyQuerySet.as_manager()
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("valutazione sociale")
@@ -238,44 +258,3 @@ class SocialAssessment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.assessed_on:%d/%m/%Y}"
-
-
-class PersonReadQuerySet(models.QuerySet):
-    def visible_to(self, membership: Membership | None) -> "PersonReadQuerySet":
-        """The access log: municipality managers, for the people their Comune keeps."""
-        if (
-            membership
-            and membership.organization.kind == OrganizationKind.MUNICIPALITY
-            and membership.is_manager
-        ):
-            return self.filter(person__organization=membership.organization)
-        return self.none()
-
-
-class PersonRead(models.Model):
-    """Append-only audit row: a user of another organization read a person's record."""
-
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="reads", verbose_name=_("persona")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("utente"),
-    )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organizzazione")
-    )
-    read_at = models.DateTimeField(_("data e ora"), auto_now_add=True, db_index=True)
-    path = models.CharField(_("pagina"), max_length=300)
-
-    objects = PersonReadQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("accesso a un'anagrafica")
-        verbose_name_plural = _("registro accessi")
-        ordering = ["-read_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.read_at:%d/%m/%Y %H:%M} {self.user} → {self.person}"

@@ -14,3 +14,11 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().translate(_DROP)
     return " ".join(plain.split())
+
+
+def search_text(surname: str, name: str, codice_fiscale: str) -> str:
+    """What the registry's search reads: folded "surname name" and the lowercase codice fiscale.
+
+    The bulk writer (`registry.bulk.insert_people`) builds the same text in SQL from a folded
+    name and the code: `folded || ' ' || lower(code)`; a test holds the two to one rule."""
+    return f"{fold(f'{surname} {name}')} {codice_fiscale.lower()}"

@@ -15,9 +15,9 @@ FONTS = Path(bootstrap_italia_template.__file__).parent / "static" / "fonts" / "
 
 def plan_lines(plan: RepaymentPlan, *, with_income: bool) -> list[str]:
     """The plan's terms as printed; the household's income only in the municipality's copy."""
-    person = plan.customer.person
+    customer = plan.customer
     lines = [
-        f"Intestatario: {person.surname} {person.name} — codice fiscale {person.codice_fiscale}",
+        f"Intestatario: {customer.holder} — codice fiscale {customer.person.codice_fiscale}",
         f"Gestore: {plan.customer.utility.name} — codice cliente {plan.customer.code}",
         f"Debito rateizzato: {format_euro(plan.debt)}"
         + (f" più interessi {format_euro(plan.interest)}" if plan.interest else " senza interessi"),

@@ -14,6 +14,7 @@ from risorsa.core.calendar import add_working_days
 from risorsa.core.exceptions import DomainError
 from risorsa.core.money import format_euro
 from risorsa.core.workflow import change_status
+from risorsa.ledger.access import require_party
 from risorsa.ledger.models import Bill, Customer
 from risorsa.ledger.selectors import allocations_counted_by, open_bills_free_for
 from risorsa.ledger.services import hold_bills, release_bills
@@ -32,6 +33,7 @@ from risorsa.repayment.selectors import offered_terms
 
 def _transition(*, plan: RepaymentPlan, to: str, by, why: str = "") -> None:
     """Move along the plan's pipeline and record it; anything else is refused in Italian."""
+    require_party(customer=plan.customer, by=by)
     change_status(
         plan,
         to=to,
@@ -73,6 +75,7 @@ def draft_plan(
     unsustainable plan is refused with its shortfall. `on`: the day it was drafted, when recorded
     afterwards (the plan holds its bills from then).
     """
+    require_party(customer=customer, by=by)
     drafted_on = on or timezone.localdate()
     if drafted_on > timezone.localdate():
         raise DomainError(_("La data del piano non può essere futura."))

@@ -14,8 +14,14 @@ from risorsa.registry.tests.factories import PersonFactory
 
 
 def customer_of(utility, municipality, code="C1"):
+    person = PersonFactory(organization=municipality)
     return Customer.objects.create(
-        utility=utility, code=code, person=PersonFactory(organization=municipality)
+        utility=utility,
+        code=code,
+        person=person,
+        holder_surname=person.surname,
+        holder_name=person.name,
+        municipality=municipality,
     )
 
 

@@ -5,7 +5,9 @@ from django.utils.translation import gettext as _
 
 from risorsa.ledger.importing import fields
 from risorsa.ledger.importing.common import Context, Counts, Issue, run_checks
+from risorsa.organizations.models import Organization, OrganizationKind
 from risorsa.registry import codice_fiscale as cf
+from risorsa.registry.bulk import insert_people
 from risorsa.registry.text import fold
 
 DATES = fields.DATE_CACHE
@@ -20,14 +22,17 @@ COLUMNS = (
     "servizio",
     "punto_fornitura",
     "indirizzo_fornitura",
+    "codice_comune",
     "numero_fattura",
     "data_emissione",
     "data_scadenza",
     "importo",
     "importo_residuo",
 )
-REQUIRED = tuple(column for column in COLUMNS if column != "indirizzo_fornitura")
-OPTIONAL = ("indirizzo_fornitura",)
+OPTIONAL = ("indirizzo_fornitura", "codice_comune")
+REQUIRED = tuple(column for column in COLUMNS if column not in OPTIONAL)
+HOLDER = slice(0, 8)  # the columns of the customer and supply point, repeated on each of their bills
+BILL = slice(8, 13)
 
 
 def tables(postgres: bool) -> dict:
@@ -43,13 +48,22 @@ def tables(postgres: bool) -> dict:
             ("birth_date", day),
             ("place", "text"),
         ],
-        "stage_customer": [("line", "integer"), ("code", "text"), ("cf", "text")],
+        "stage_customer": [
+            ("line", "integer"),
+            ("code", "text"),
+            ("cf", "text"),
+            ("surname", "text"),
+            ("name", "text"),
+            ("fold", "text"),
+            ("municipality", "integer"),
+        ],
         "stage_supply": [
             ("line", "integer"),
             ("customer_code", "text"),
             ("code", "text"),
             ("service", "text"),
             ("address", "text"),
+            ("municipality", "integer"),
         ],
         "stage_bill": [
             ("line", "integer"),
@@ -69,19 +83,21 @@ class Rows:
 
     def __init__(self, stager):
         self.stager = stager
+        # Territories by codice catastale; a row without one takes the utility's default (merge).
+        self.territories = territories()
         self.last_holder: list[str] | None = None
         self.customer_code = self.supply_code = ""
         self.last_holder_problems: list[tuple[str, str, str]] = []
         self.last_keys: tuple | None = None
 
     def __call__(self, line: int, values: list[str]) -> list[Issue]:
-        holder = values[:7]
+        holder = values[HOLDER]
         if holder != self.last_holder:
             self.last_holder = holder
             self.last_holder_problems = self._check_holder(line, holder)
         if not self.last_holder_problems:
             # The common case, a clean row: cached dates and amounts, no exception, no message.
-            number, issued_text, due_text, amount_text, residual_text = values[7:12]
+            number, issued_text, due_text, amount_text, residual_text = values[BILL]
             issued, due = DATES.get(issued_text), DATES.get(due_text)
             amount, residual = quick_cents(amount_text), quick_cents(residual_text)
             number = number.strip()
@@ -109,8 +125,17 @@ class Rows:
         return NO_ISSUES
 
     def _check_holder(self, line: int, holder: list[str]) -> list[tuple[str, str, str]]:
-        customer_code, code, surname, name, service_text, supply_text, address = (v.strip() for v in holder)
+        customer_code, code, surname, name, service_text, supply_text, address, territory = (
+            v.strip() for v in holder
+        )
         problems = []
+        municipality = None
+        if territory:
+            municipality = self.territories.get(territory.upper())
+            if municipality is None:
+                problems.append(
+                    ("codice_comune", territory, _("nessun Comune con questo codice catastale usa Risorsa"))
+                )
         decoded = None
         service = None
         for column, value, check in (
@@ -143,9 +168,10 @@ class Rows:
             return problems
         surname_clean, name_clean = " ".join(surname.upper().split()), " ".join(name.upper().split())
         self.customer_code, self.supply_code = customer_code, supply_code
-        keys = (customer_code, decoded.code, surname_clean, name_clean)
+        keys = (customer_code, decoded.code, surname_clean, name_clean, municipality)
         if keys != self.last_keys:
             self.last_keys = keys
+            folded = fold(f"{surname_clean} {name_clean}")
             self.stager.add(
                 "stage_holder",
                 (
@@ -153,19 +179,24 @@ class Rows:
                     decoded.code,
                     surname_clean,
                     name_clean,
-                    fold(f"{surname_clean} {name_clean}"),
+                    folded,
                     decoded.sex,
                     decoded.birth_date.isoformat(),
                     decoded.birth_place_code,
                 ),
             )
-            self.stager.add("stage_customer", (line, customer_code, decoded.code))
-        self.stager.add("stage_supply", (line, customer_code, supply_code, service, address[:200]))
+            self.stager.add(
+                "stage_customer",
+                (line, customer_code, decoded.code, surname_clean, name_clean, folded, municipality),
+            )
+        self.stager.add(
+            "stage_supply", (line, customer_code, supply_code, service, address[:200], municipality)
+        )
         return problems
 
     @staticmethod
     def _check_bill(values: list[str], problems: list) -> tuple:
-        number, issued_text, due_text, amount_text, residual_text = (v.strip() for v in values[7:12])
+        number, issued_text, due_text, amount_text, residual_text = (v.strip() for v in values[BILL])
         issued = due = amount = residual = None
         try:
             fields.required(number, max_length=40)
@@ -204,11 +235,6 @@ CHECKS = {
     "names_in_file": """
         SELECT cf FROM stage_holder GROUP BY cf HAVING COUNT(DISTINCT fold) > 1
     """,
-    "names_in_registry": """
-        SELECT DISTINCT h.cf, p.surname || ' ' || p.name
-        FROM stage_holder h JOIN registry_person p ON p.codice_fiscale = h.cf
-        WHERE p.search_text <> h.fold || ' ' || lower(h.cf)
-    """,
     "holders_in_file": """
         SELECT code FROM stage_customer GROUP BY code HAVING COUNT(DISTINCT cf) > 1
     """,
@@ -232,30 +258,51 @@ CHECKS = {
 }
 
 
+# Never a check against the registry: what the municipality knows of a person is not the
+# utility's to learn, even as a refusal. A holder named otherwise than in the registry is
+# imported as sent, and the municipality gets a "da verificare" item (merge).
+WITHOUT_TERRITORY = {
+    "without_territory": """
+        SELECT DISTINCT customer_code FROM stage_supply WHERE municipality IS NULL
+    """
+}
+
+
 def check(ctx: Context) -> dict[str, dict]:
     """Keys of rows that are valid alone but not together or against what is stored."""
-    return run_checks(CHECKS, ctx)
+    found = run_checks(CHECKS, ctx)
+    if ctx.municipality_id is None:
+        found |= run_checks(WITHOUT_TERRITORY, ctx)
+    return found
+
+
+def territories() -> dict[str, int]:
+    """The municipalities using Risorsa, by codice catastale."""
+    return dict(
+        Organization.objects.filter(
+            kind=OrganizationKind.MUNICIPALITY, codice_catastale__isnull=False
+        ).values_list("codice_catastale", "pk")
+    )
 
 
 def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]:
     """The issues of one row, given the keys check() found (second pass over the file)."""
-    customer_code, code, surname, name = values[0].strip(), cf.normalize(values[1]), values[2], values[3]
-    number = values[7].strip()
+    customer_code, code = values[0].strip(), cf.normalize(values[1])
+    number = values[BILL][0].strip()
     issues = []
+    if customer_code in found.get("without_territory", {}) and not values[7].strip():
+        issues.append(
+            Issue(
+                line,
+                "codice_comune",
+                "",
+                _("manca il Comune della fornitura e il gestore non ha un Comune predefinito"),
+            )
+        )
     if code in found.get("names_in_file", {}):
         issues.append(
             Issue(
                 line, "codice_fiscale", code, _("lo stesso codice fiscale compare con cognome e nome diversi")
-            )
-        )
-    if code in found.get("names_in_registry", {}):
-        issues.append(
-            Issue(
-                line,
-                "codice_fiscale",
-                code,
-                _("in anagrafica questo codice fiscale è di %(name)s, non di %(typed)s")
-                % {"name": found["names_in_registry"][code], "typed": f"{surname} {name}".upper()},
             )
         )
     if customer_code in found.get("holders_in_file", {}):
@@ -302,35 +349,72 @@ def merge(ctx: Context) -> Counts:
     counts = Counts()
     p = ctx.params
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO registry_person (
-                organization_id, codice_fiscale, surname, name, sex, birth_date, birth_place_code,
-                citizenship, citizenship_country, phone, email, address, city, household_id,
-                search_text, created_at, updated_at)
-            SELECT %(m)s, h.cf, h.surname, h.name, h.sex, h.birth_date, h.place,
-                   '', '', '', '', '', '', NULL, h.fold || ' ' || lower(h.cf), %(now)s, %(now)s
-            FROM stage_holder h
-            WHERE h.line IN {_first_rows("stage_holder", "cf")} AND NOT EXISTS (SELECT 1 FROM registry_person x WHERE x.codice_fiscale = h.cf)
+        counts.people_created = insert_people(
+            cursor,
+            source=f"""
+                SELECT COALESCE(c.municipality, %(m)s) AS organization_id, h.cf AS codice_fiscale,
+                       h.surname, h.name, h.fold AS folded, h.sex, h.birth_date, h.place AS birth_place_code
+                FROM stage_holder h JOIN stage_customer c ON c.line = h.line
+                WHERE h.line IN {_first_rows("stage_holder", "cf")}
             """,
-            p,
+            params=p,
+            now=ctx.now,
         )
-        counts.people_created = cursor.rowcount
+        first_customers = _first_rows("stage_customer", "code")
         cursor.execute(
             f"""
-            INSERT INTO ledger_customer (utility_id, code, person_id, created_run_id)
-            SELECT %(u)s, s.code, x.id, %(r)s
+            INSERT INTO ledger_customer
+                (utility_id, code, person_id, holder_surname, holder_name, municipality_id, created_run_id)
+            SELECT %(u)s, s.code, x.id, s.surname, s.name, COALESCE(s.municipality, %(m)s), %(r)s
             FROM stage_customer s JOIN registry_person x ON x.codice_fiscale = s.cf
-            WHERE s.line IN {_first_rows("stage_customer", "code")} AND NOT EXISTS (SELECT 1 FROM ledger_customer c WHERE c.utility_id = %(u)s AND c.code = s.code)
+            WHERE s.line IN {first_customers} AND NOT EXISTS (SELECT 1 FROM ledger_customer c WHERE c.utility_id = %(u)s AND c.code = s.code)
+            """,
+            p,
+        )
+        # A known customer takes the holder's name and territory of the newest file.
+        cursor.execute(
+            f"""
+            UPDATE ledger_customer SET
+                holder_surname = s.surname, holder_name = s.name, municipality_id = COALESCE(s.municipality, %(m)s)
+            FROM stage_customer s
+            WHERE s.line IN {first_customers} AND ledger_customer.utility_id = %(u)s AND ledger_customer.code = s.code
+              AND (ledger_customer.holder_surname <> s.surname OR ledger_customer.holder_name <> s.name
+                   OR ledger_customer.municipality_id <> COALESCE(s.municipality, %(m)s))
+            """,
+            p,
+        )
+        # A holder the registry names otherwise: the municipality that keeps the person checks it.
+        cursor.execute(
+            f"""
+            INSERT INTO ledger_registrymismatch
+                (customer_id, person_id, municipality_id, holder_surname, holder_name, run_id, created_at)
+            SELECT c.id, x.id, x.organization_id, s.surname, s.name, %(r)s, %(now)s
+            FROM stage_customer s
+            JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.code
+            JOIN registry_person x ON x.id = c.person_id
+            WHERE s.line IN {first_customers} AND x.search_text <> s.fold || ' ' || lower(s.cf)
+              AND NOT EXISTS (
+                SELECT 1 FROM ledger_registrymismatch m WHERE m.customer_id = c.id AND m.resolved_on IS NULL
+                  AND m.holder_surname = s.surname AND m.holder_name = s.name)
             """,
             p,
         )
         cursor.execute(
             f"""
-            INSERT INTO ledger_supplypoint (customer_id, service, code, address, smart_meter)
-            SELECT c.id, s.service, s.code, s.address, NULL
+            INSERT INTO ledger_supplypoint (customer_id, service, code, address, smart_meter, municipality_id)
+            SELECT c.id, s.service, s.code, s.address, NULL, COALESCE(s.municipality, %(m)s)
             FROM stage_supply s JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
             WHERE s.line IN {_first_rows("stage_supply", "customer_code, code")} AND NOT EXISTS (SELECT 1 FROM ledger_supplypoint x WHERE x.customer_id = c.id AND x.code = s.code)
+            """,
+            p,
+        )
+        cursor.execute(
+            f"""
+            UPDATE ledger_supplypoint SET municipality_id = COALESCE(s.municipality, %(m)s)
+            FROM stage_supply s JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
+            WHERE s.line IN {_first_rows("stage_supply", "customer_code, code")}
+              AND ledger_supplypoint.customer_id = c.id AND ledger_supplypoint.code = s.code
+              AND ledger_supplypoint.municipality_id <> COALESCE(s.municipality, %(m)s)
             """,
             p,
         )

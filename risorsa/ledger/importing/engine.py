@@ -7,7 +7,9 @@ every invalid row is reported.
 """
 
 import csv
+import logging
 import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,11 @@ SPECS: dict[str, ModuleType] = {
 }
 PROGRESS_EVERY = 25000
 Progress = Callable[[int, int], None]
+logger = logging.getLogger(__name__)
+
+
+class ImportFailed(Exception):
+    """A system error stopped an import; its message is the run's failure, with no row values."""
 
 
 @dataclass
@@ -97,14 +104,9 @@ def execute(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
             raise _Rejected
         if connection.vendor == "postgresql":
             stager.analyze()
-        keeper = _registry_keeper()
-        if keeper is None:
-            raise FileRejected(
-                _("Nessun Comune è configurato: le persone dei file non avrebbero un'anagrafica.")
-            )
         context = Context(
             utility_id=run.utility_id,
-            municipality_id=keeper,
+            municipality_id=default_territory(run.utility_id),
             run_id=run.pk,
             as_of=run.as_of,
             full=run.mode == ImportMode.FULL,
@@ -124,9 +126,18 @@ def execute(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
         run.failure = error.message
         _finish(run, ImportStatus.REJECTED)
     except Exception as error:
-        run.failure = f"{type(error).__name__}: {error}"
+        # The exception's text may quote a row (a database error's detail): it stays out of what
+        # users read and of the log; the row report is where row values belong.
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        logger.error(
+            "import %s failed: %s at %s:%s", run.pk, type(error).__name__, frame.filename, frame.lineno
+        )
+        run.failure = _(
+            "Errore di sistema durante l'importazione (%(error)s): nulla è stato scritto. "
+            "Riprova; se si ripete, segnala all'assistenza l'importazione n. %(run)s."
+        ) % {"error": type(error).__name__, "run": run.pk}
         _finish(run, ImportStatus.FAILED)
-        raise
+        raise ImportFailed(run.failure) from None
     finally:
         stager.drop()
     return run
@@ -160,11 +171,16 @@ def _finish(run: ImportRun, status: str) -> None:
     run.save()
 
 
-def _registry_keeper() -> int | None:
-    """People the utility's files bring in join the registry of the territory's municipality."""
-    return (
-        Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
+def default_territory(utility_id: int) -> int | None:
+    """The municipality of the rows without `codice_comune`: the utility's default, set by an
+    administrator; in a deployment with a single municipality, that one; otherwise none (such
+    rows are then refused, each with its reason)."""
+    default = (
+        Organization.objects.filter(pk=utility_id).values_list("default_municipality", flat=True).first()
     )
+    if default is not None:
+        return default
+    municipalities = list(
+        Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).values_list("pk", flat=True)[:2]
+    )
+    return municipalities[0] if len(municipalities) == 1 else None
