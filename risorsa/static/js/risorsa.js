@@ -1,0 +1,25 @@
+/* Risorsa's few behaviours, bound from data- attributes: the Content-Security-Policy allows no
+   inline script (no onchange=, no <script> blocks) and no inline style (style= attributes). */
+(function () {
+  "use strict";
+
+  // <select data-submit-on-change>: choosing an option submits its form (language, filters).
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.matches && field.matches("[data-submit-on-change]") && field.form) {
+      field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+    }
+  });
+
+  // <div data-width-percent="40">: a bar's width, set through the CSSOM (allowed by the policy).
+  function applyWidths(root) {
+    var bars = root.querySelectorAll ? root.querySelectorAll("[data-width-percent]") : [];
+    Array.prototype.forEach.call(bars, function (bar) {
+      var percent = Math.max(0, Math.min(100, Number(bar.getAttribute("data-width-percent")) || 0));
+      bar.style.width = percent + "%";
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { applyWidths(document); });
+  document.addEventListener("htmx:load", function (event) { applyWidths(event.target); });
+})();
