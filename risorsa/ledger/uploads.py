@@ -179,7 +179,8 @@ class CheckedUploadHandler(FileUploadHandler):
     """
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.request.upload_refusals = {}
+        self.refusals: dict[str, str] = {}
+        setattr(self.request, "upload_refusals", self.refusals)  # noqa: B010 - not an HttpRequest attribute
         self.declared_too_large = content_length > max_upload_bytes() + 64 * 1024
 
     def new_file(self, *args, **kwargs):
@@ -201,9 +202,9 @@ class CheckedUploadHandler(FileUploadHandler):
         try:
             self.check.finish()
         except UploadRefused as refusal:
-            self.request.upload_refusals[self.field_name] = refusal.message
+            self.refusals[self.field_name] = refusal.message
         return None
 
     def _refuse(self, message: str):
-        self.request.upload_refusals[self.field_name] = message
+        self.refusals[self.field_name] = message
         raise SkipFile

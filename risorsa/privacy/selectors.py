@@ -116,7 +116,7 @@ def subject_sections(*, person: Person) -> list[Section]:
     plans = RepaymentPlan.objects.filter(customer__in=customers)
     interventions = SpotIntervention.objects.filter(customer__in=customers)
     household = person.household
-    households = Household.objects.filter(pk=person.household_id)
+    households = Household.objects.filter(pk__in=[person.household_id] if person.household_id else [])
     isee = Isee.objects.filter(household__in=households)
     assessments = SocialAssessment.objects.filter(person=person)
     parts: list[tuple[str, str, QuerySet]] = [

@@ -122,12 +122,12 @@ def last_activity(person: Person) -> date:
         latest = queryset.aggregate(latest=models.Max(field))["latest"]
         if latest:
             days.append(latest)
-    for queryset in (
+    for transitions in (
         ProtectionTransition.objects.filter(protection__customer__in=customers),
         PlanTransition.objects.filter(plan__customer__in=customers),
         InterventionTransition.objects.filter(intervention__customer__in=customers),
     ):
-        latest = queryset.aggregate(latest=models.Max("at"))["latest"]
+        latest = transitions.aggregate(latest=models.Max("at"))["latest"]
         if latest:
             days.append(timezone.localtime(latest).date())
     return max(days)
@@ -272,7 +272,7 @@ def _scrub_history(person_ids: list[int]) -> None:
 
 def _scrub_access_logs(identities: dict[int, dict[str, str]]) -> None:
     """Access rows stay (who read, when), without the filters that named the person."""
-    empty = {}
+    empty: dict[str, str] = {}
     for label in ("audit.AccessLog",):
         try:
             model = apps.get_model(label)
@@ -306,7 +306,7 @@ def _searchable(identity: dict[str, str]) -> list[str]:
 def _scrub_imports(identities: dict[int, dict[str, str]]) -> None:
     """Invalid rows that carried the codice fiscale lose that row's values; kept files naming it go."""
     codes = {identity["codice_fiscale"]: identity["pseudonym"] for identity in identities.values()}
-    lines = set()
+    lines: set[tuple[int, int]] = set()
     for code, stand_in in codes.items():
         issues = ImportIssue.objects.filter(Q(value__icontains=code) | Q(reason__icontains=code))
         lines.update(issues.values_list("run_id", "line"))
