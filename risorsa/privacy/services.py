@@ -156,7 +156,10 @@ def anonymise(
     """
     ids = sorted(set(person_ids))
     people = list(
-        Person.objects.select_for_update().filter(pk__in=ids, anonymisation__isnull=True).order_by("pk")
+        Person.objects.select_for_update()
+        .filter(pk__in=ids)
+        .filter(~Exists(Anonymisation.objects.filter(person=OuterRef("pk"))))
+        .order_by("pk")
     )
     if not people:
         return 0
