@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from risorsa.audit.services import record_access
 from risorsa.coordination import selectors, services
 from risorsa.coordination.forms import SlaRuleForm
 from risorsa.core.exceptions import DomainError
@@ -16,6 +17,8 @@ def todo_list(request):
     everyone = request.membership.is_municipality and request.GET.get("tutte") == "1"
     deadlines = selectors.todo_for(membership=request.membership, everyone=everyone)
     today = timezone.localdate()
+    deadlines = list(deadlines)
+    record_access(request, rows=len(deadlines))
     return render(
         request,
         "coordination/deadline_list.html",

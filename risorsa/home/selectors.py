@@ -1,15 +1,14 @@
-from datetime import timedelta
-
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from risorsa.audit.selectors import recent_access_count
 from risorsa.coordination.selectors import todo_for
 from risorsa.core.money import quantize
 from risorsa.ledger.models import Bill, ImportRun
 from risorsa.organizations.models import Membership, OrganizationKind
 from risorsa.protection.models import Protection, ProtectionStatus
 from risorsa.protection.selectors import outcomes_for
-from risorsa.registry.models import Household, Person, PersonRead
+from risorsa.registry.models import Household, Person
 
 
 def dashboard_for(*, membership: Membership) -> dict:
@@ -25,11 +24,10 @@ def dashboard_for(*, membership: Membership) -> dict:
         ),
     }
     if kind == OrganizationKind.MUNICIPALITY:
-        since = timezone.now() - timedelta(days=30)
         context["households"] = Household.objects.visible_to(membership).aggregate(
             total=Count("pk"), life_support=Count("pk", filter=Q(life_support=True))
         )
-        context["recent_reads"] = PersonRead.objects.visible_to(membership).filter(read_at__gte=since).count()
+        context["recent_reads"] = recent_access_count(membership=membership, days=30)
         context["protection"] = outcomes_for(membership=membership)
     if kind == OrganizationKind.UTILITY:
         context["protected_count"] = (

@@ -7,6 +7,7 @@ from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from risorsa.core.money import MoneyField
 from risorsa.core.workflow import TransitionRecord
@@ -68,6 +69,8 @@ class Budget(models.Model):
     year = models.PositiveSmallIntegerField(_("anno"))
     amount = MoneyField(_("stanziamento"))
     updated_at = models.DateTimeField(_("modificato il"), auto_now=True)
+
+    history = HistoricalRecords()  # who changed the amount, from what to what, when
 
     class Meta:
         verbose_name = _("budget degli interventi")

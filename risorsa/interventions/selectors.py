@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
+from risorsa.audit.history import HistoryEntry, history_entries
 from risorsa.core.workflow import transitions_seen_by
 from risorsa.interventions.models import Budget, InterventionTransition, SpotIntervention
 from risorsa.interventions.services import budget_use
@@ -53,3 +54,11 @@ def budget_summary(*, municipality: Organization, year: int) -> BudgetSummary:
     return BudgetSummary(
         year=year, amount=budget.amount if budget else None, committed=committed, spent=spent
     )
+
+
+def budget_history_for(*, membership: Membership | None) -> list[HistoryEntry]:
+    """Who changed the municipality's yearly budgets, from what to what: its manager only, its own
+    budgets only (in the query)."""
+    if not (membership and membership.is_municipality and membership.is_manager):
+        return []
+    return history_entries(Budget.history.filter(municipality_id=membership.organization_id))

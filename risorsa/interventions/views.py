@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from risorsa.audit.services import record_access
 from risorsa.core.exceptions import DomainError
 from risorsa.interventions import selectors, services
 from risorsa.interventions.forms import BudgetForm, ProposeForm
@@ -35,6 +36,7 @@ def intervention_list(request):
         year = timezone.localdate().year
         context["budget"] = selectors.budget_summary(municipality=request.membership.organization, year=year)
         context["budget_form"] = BudgetForm(initial={"year": year, "amount": context["budget"].amount})
+    record_access(request, rows=len(page.object_list))
     return render(request, "interventions/intervention_list.html", context)
 
 
@@ -60,12 +62,14 @@ def intervention_create(request, customer_pk):
             messages.success(request, _("Intervento proposto: il gestore confermerà la quota dell'utente."))
             return redirect(intervention)
     context = {"form": form, "customer": customer, "kept_to_plan": is_eligible_for_help(customer=customer)}
+    record_access(request, rows=1, person_id=customer.person_id)
     return render(request, "interventions/intervention_form.html", context)
 
 
 @membership_required(kinds=BOTH)
 def intervention_detail(request, pk):
     intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
+    record_access(request, rows=1, person_id=intervention.customer.person_id)
     return render(request, "interventions/intervention_detail.html", _detail_context(intervention))
 
 
@@ -148,6 +152,7 @@ def intervention_action(request, pk, action):
             messages.success(request, str(message))
             return redirect(intervention)
     intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
+    record_access(request, rows=1, person_id=intervention.customer.person_id)
     return render(
         request,
         "interventions/intervention_detail.html",
@@ -174,3 +179,9 @@ def budget_update(request):
     else:
         messages.error(request, _("Budget non valido: controlla anno e importo."))
     return redirect("interventions:list")
+
+
+@membership_required(kinds=MUNICIPALITY, roles=MANAGERS)
+def budget_history(request):
+    entries = selectors.budget_history_for(membership=request.membership)
+    return render(request, "interventions/budget_history.html", {"entries": entries})

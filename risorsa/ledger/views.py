@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from risorsa.audit.services import audited_rows, record_access
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger import exports, selectors, services
 from risorsa.ledger.forms import ArrearsFilterForm, ImportUploadForm
 from risorsa.organizations.access import WRITERS, membership_required
 from risorsa.organizations.models import OrganizationKind
-from risorsa.registry.services import record_person_read
 
 LEDGER_READERS = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
 UTILITY = (OrganizationKind.UTILITY,)
@@ -55,13 +55,17 @@ def import_detail(request, pk):
     run = selectors.get_import_run_for(membership=request.membership, pk=pk)
     issues = Paginator(run.issues.all(), 100).get_page(request.GET.get("page"))
     template = "ledger/importrun_detail.html#status" if request.htmx else "ledger/importrun_detail.html"
+    if run.is_finished:  # while it runs, the page (polled every second) shows only counts
+        record_access(request, rows=len(issues.object_list))
     return render(request, template, {"run": run, "issues": issues})
 
 
 @membership_required(kinds=LEDGER_READERS)
 def import_issues_csv(request, pk):
     run = selectors.get_import_run_for(membership=request.membership, pk=pk)
-    rows = ((issue.line, issue.column, issue.value, issue.reason) for issue in run.issues.iterator())
+    rows = audited_rows(
+        request, ((issue.line, issue.column, issue.value, issue.reason) for issue in run.issues.iterator())
+    )
     name = f"righe-non-valide-{Path(run.file_name).stem}.csv"
     return exports.csv_response(name, [_("riga"), _("colonna"), _("valore"), _("motivo")], rows)
 
@@ -69,7 +73,7 @@ def import_issues_csv(request, pk):
 @membership_required(kinds=LEDGER_READERS)
 def customer_detail(request, pk):
     account = selectors.get_customer_account_for(membership=request.membership, pk=pk)
-    record_person_read(membership=request.membership, person=account.customer.person, path=request.path)
+    record_access(request, rows=1, person_id=account.customer.person_id)
     return render(request, "ledger/customer_detail.html", {"account": account, "customer": account.customer})
 
 
@@ -92,6 +96,7 @@ def arrears_list(request):
     form, customers = _arrears(request)
     page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     template = "ledger/arrears_list.html#results" if request.htmx else "ledger/arrears_list.html"
+    record_access(request, rows=len(page.object_list))
     return render(request, template, {"form": form, "page": page})
 
 
@@ -135,26 +140,28 @@ def _arrears_rows(customers):
 def arrears_export(request, fmt):
     _form, customers = _arrears(request)
     stamp = timezone.localdate().isoformat()
+    rows = audited_rows(request, _arrears_rows(customers))
     if fmt == "xlsx":
-        return exports.xlsx_response(
-            f"morosita-{stamp}.xlsx", _("Morosità"), ARREARS_HEADER, _arrears_rows(customers)
-        )
-    return exports.csv_response(f"morosita-{stamp}.csv", ARREARS_HEADER, _arrears_rows(customers))
+        return exports.xlsx_response(f"morosita-{stamp}.xlsx", _("Morosità"), ARREARS_HEADER, rows)
+    return exports.csv_response(f"morosita-{stamp}.csv", ARREARS_HEADER, rows)
 
 
 @membership_required(kinds=LEDGER_READERS)
 def credits_export(request):
     credits = selectors.credits_in_transit_for(membership=request.membership)
-    rows = (
+    rows = audited_rows(
+        request,
         (
-            credit.reference,
-            credit.customer.code,
-            credit.bill.number if credit.bill else "",
-            credit.amount,
-            credit.reason,
-            credit.created_on,
-        )
-        for credit in credits.iterator(chunk_size=2000)
+            (
+                credit.reference,
+                credit.customer.code,
+                credit.bill.number if credit.bill else "",
+                credit.amount,
+                credit.reason,
+                credit.created_on,
+            )
+            for credit in credits.iterator(chunk_size=2000)
+        ),
     )
     header = ["riferimento", "codice_cliente", "numero_fattura", "importo", "causale", "data"]
     return exports.csv_response(f"accrediti-in-transito-{timezone.localdate().isoformat()}.csv", header, rows)

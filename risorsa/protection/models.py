@@ -4,6 +4,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from risorsa.core.money import MoneyField
 from risorsa.core.workflow import TransitionRecord
@@ -80,6 +81,8 @@ class Protection(models.Model):
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
 
     objects = ProtectionQuerySet.as_manager()
+    # Field-level history with its user: the reason is in it, shown to the municipality's manager only.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("tutela")

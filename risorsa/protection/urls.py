@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.protection_list, name="list"),
     path("new/<int:customer_pk>/", views.protection_create, name="create"),
     path("<int:pk>/", views.protection_detail, name="detail"),
+    path("<int:pk>/history/", views.protection_history, name="history"),
     path("<int:pk>/<slug:action>/", views.protection_action, name="action"),
     path("utility/", views.utility_list, name="utility-list"),
     path("utility.csv", views.utility_export, name="utility-export"),

@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from risorsa.audit.services import audited_rows, record_access
 from risorsa.coordination.models import Step
 from risorsa.coordination.services import meet_deadlines
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger import exports
 from risorsa.ledger.models import Customer
-from risorsa.organizations.access import WRITERS, membership_required
+from risorsa.organizations.access import MANAGERS, WRITERS, membership_required
 from risorsa.organizations.models import OrganizationKind
 from risorsa.protection import selectors, services
 from risorsa.protection.forms import (
@@ -47,6 +48,7 @@ def protection_list(request):
     template = (
         "protection/protection_list.html#results" if request.htmx else "protection/protection_list.html"
     )
+    record_access(request, rows=len(page.object_list))
     return render(request, template, {"form": form, "page": page, "outcomes": outcomes})
 
 
@@ -67,6 +69,7 @@ def protection_create(request, customer_pk):
         else:
             messages.success(request, _("Tutela proposta."))
             return redirect(protection)
+    record_access(request, rows=1, person_id=customer.person_id)
     return render(request, "protection/protection_form.html", {"form": form, "customer": customer})
 
 
@@ -116,10 +119,21 @@ def _forms(failed=None):
 @membership_required(kinds=MUNICIPALITY)
 def protection_detail(request, pk):
     protection = selectors.get_protection_for(membership=request.membership, pk=pk)
+    record_access(request, rows=1, person_id=protection.customer.person_id)
     return render(
         request,
         "protection/protection_detail.html",
         {"protection": protection, "forms": _forms()},
+    )
+
+
+@membership_required(kinds=MUNICIPALITY, roles=MANAGERS)
+def protection_history(request, pk):
+    protection = selectors.get_protection_for(membership=request.membership, pk=pk)
+    entries = selectors.protection_history_for(membership=request.membership, protection=protection)
+    record_access(request, rows=len(entries), person_id=protection.customer.person_id)
+    return render(
+        request, "protection/protection_history.html", {"protection": protection, "entries": entries}
     )
 
 
@@ -142,6 +156,7 @@ def protection_action(request, pk, action):
             return redirect(protection)
     else:
         error = _("Controlla i dati inseriti.")
+    record_access(request, rows=1, person_id=protection.customer.person_id)
     return render(
         request,
         "protection/protection_detail.html",
@@ -173,24 +188,28 @@ def utility_list(request):
     labels = dict(ProtectionStatus.choices)
     page.object_list = [{**row, "status_label": labels[row["status"]]} for row in page.object_list]
     blocked = selectors.non_disconnectable_for(membership=request.membership)
+    record_access(request, rows=len(page.object_list))
     return render(request, "protection/utility_list.html", {"page": page, "blocked": blocked})
 
 
 @membership_required(kinds=UTILITY)
 def utility_export(request):
     labels = dict(ProtectionStatus.choices)
-    rows = (
+    rows = audited_rows(
+        request,
         (
-            row["customer__code"],
-            row["customer__person__surname"],
-            row["customer__person__name"],
-            row["customer__person__codice_fiscale"],
-            labels[row["status"]],
-            row["activated_on"],
-            row["review_on"],
-            row["ended_on"],
-        )
-        for row in selectors.protected_list_for_utility(membership=request.membership).iterator()
+            (
+                row["customer__code"],
+                row["customer__holder_surname"],
+                row["customer__holder_name"],
+                row["customer__person__codice_fiscale"],
+                labels[row["status"]],
+                row["activated_on"],
+                row["review_on"],
+                row["ended_on"],
+            )
+            for row in selectors.protected_list_for_utility(membership=request.membership).iterator()
+        ),
     )
     return exports.csv_response(f"tutele-{timezone.localdate().isoformat()}.csv", UTILITY_HEADER, rows)
 
@@ -199,12 +218,14 @@ def utility_export(request):
 def incident_list(request):
     incidents = selectors.incidents_for(membership=request.membership)
     page = Paginator(incidents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request, rows=len(page.object_list))
     return render(request, "protection/incident_list.html", {"page": page})
 
 
 @membership_required(kinds=BOTH)
 def incident_detail(request, pk):
     incident, timeline = selectors.get_incident_for(membership=request.membership, pk=pk)
+    record_access(request, rows=1, person_id=incident.customer.person_id)
     return render(request, "protection/incident_detail.html", {"incident": incident, "timeline": timeline})
 
 
@@ -212,6 +233,7 @@ def incident_detail(request, pk):
 def evaluation_queue(request):
     deadlines = selectors.evaluation_queue_for(membership=request.membership)
     page = Paginator(deadlines, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request, rows=len(page.object_list))
     return render(request, "protection/evaluation_queue.html", {"page": page, "today": timezone.localdate()})
 
 

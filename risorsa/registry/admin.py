@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from risorsa.registry.models import (
-    BonusThreshold,
-    Household,
-    Isee,
-    Person,
-    PersonRead,
-    SocialAssessment,
-)
+from risorsa.registry.models import BonusThreshold, Household, Isee, Person, SocialAssessment
 
 
 @admin.register(Person)
@@ -35,19 +28,3 @@ class SocialAssessmentAdmin(admin.ModelAdmin):
 @admin.register(BonusThreshold)
 class BonusThresholdAdmin(admin.ModelAdmin):
     list_display = ["valid_from", "valid_to", "amount", "large_family_amount"]
-
-
-@admin.register(PersonRead)
-class PersonReadAdmin(admin.ModelAdmin):
-    """The audit log is append-only: no one edits or deletes it, not even here."""
-
-    list_display = ["read_at", "user", "organization", "person", "path"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,8 +1,9 @@
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from risorsa.audit.history import HistoryEntry, history_entries
 from risorsa.organizations.models import Membership
-from risorsa.registry.models import BonusThreshold, Household, Isee, Person, PersonRead, SocialAssessment
+from risorsa.registry.models import BonusThreshold, Household, Isee, Person, SocialAssessment
 from risorsa.registry.text import fold
 
 
@@ -47,18 +48,6 @@ def current_isee(*, household: Household) -> Isee | None:
     return declarations[0] if declarations else None
 
 
-def person_reads_for(
-    *, membership: Membership | None, query: str = "", organization_id: int | None = None
-) -> QuerySet[PersonRead]:
-    """Audit rows of cross-organization reads the member may browse, newest first."""
-    reads = PersonRead.objects.visible_to(membership).select_related("person", "user", "organization")
-    for term in fold(query).split():
-        reads = reads.filter(person__search_text__contains=term)
-    if organization_id:
-        reads = reads.filter(organization_id=organization_id)
-    return reads
-
-
 def bonus_threshold_for(*, isee: Isee):
     """The social-bonus threshold in force on the declaration's date, for its household size."""
     threshold = (
@@ -71,3 +60,21 @@ def bonus_threshold_for(*, isee: Isee):
         return None
     large = isee.household.dependent_children >= 4
     return threshold.large_family_amount if large else threshold.amount
+
+
+def person_history_for(*, membership: Membership | None, person: Person) -> list[HistoryEntry]:
+    """Who changed what of a person, the household, its ISEE and the person's assessments: for the
+    manager of the municipality keeping the record only, its registry's rows only (in the query)."""
+    if not (membership and membership.is_municipality and membership.is_manager):
+        return []
+    registry = membership.organization_id
+    histories = [
+        Person.history.filter(id=person.pk, organization_id=registry),
+        SocialAssessment.history.filter(person_id=person.pk, person__organization_id=registry),
+    ]
+    if person.household_id:
+        histories += [
+            Household.history.filter(id=person.household_id, organization_id=registry),
+            Isee.history.filter(household_id=person.household_id, household__organization_id=registry),
+        ]
+    return history_entries(*histories)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from risorsa.core.exceptions import PermissionDenied
 from risorsa.organizations.models import Membership, OrganizationKind
 from risorsa.registry import codice_fiscale as cf
-from risorsa.registry.models import Household, Isee, Person, PersonRead, SocialAssessment
-from risorsa.registry.text import fold
+from risorsa.registry.models import Household, Isee, Person, SocialAssessment
+from risorsa.registry.text import search_text
 
 PERSON_FIELDS = (
     "codice_fiscale",
@@ -82,15 +82,18 @@ def _apply_person_fields(person: Person, fields: dict) -> None:
     person.birth_date = decoded.birth_date
     person.sex = decoded.sex
     person.birth_place_code = decoded.birth_place_code
-    person.search_text = fold(f"{person.surname} {person.name} {person.codice_fiscale}")
+    person.search_text = search_text(person.surname, person.name, person.codice_fiscale)
     person.full_clean()
 
 
-def _require_municipality_writer(membership: Membership) -> None:
+def _require_municipality_writer(membership: Membership, *rows: Person | Household) -> None:
+    """A writer of a municipality, acting on rows of its own registry (never another Comune's)."""
     if membership.organization.kind != OrganizationKind.MUNICIPALITY or not membership.can_write:
         raise PermissionDenied(
             _("Solo un operatore o un responsabile del Comune può modificare l'anagrafica.")
         )
+    if any(row.organization_id != membership.organization_id for row in rows):
+        raise PermissionDenied(_("Questa anagrafica è tenuta da un altro Comune."))
 
 
 @transaction.atomic
@@ -106,25 +109,16 @@ def create_person(*, membership: Membership, **fields) -> Person:
 @transaction.atomic
 def update_person(*, membership: Membership, person: Person, **fields) -> Person:
     """Change a person's data; the codice fiscale must still agree with what is typed."""
-    _require_municipality_writer(membership)
+    _require_municipality_writer(membership, person)
     _apply_person_fields(person, {"codice_fiscale": person.codice_fiscale, **fields})
     person.save()
     return person
 
 
-def record_person_read(*, membership: Membership, person: Person, path: str) -> PersonRead | None:
-    """Write an audit row when a user of another organization reads a person's record."""
-    if membership.organization_id == person.organization_id:
-        return None
-    return PersonRead.objects.create(
-        person=person, user=membership.user, organization=membership.organization, path=path[:300]
-    )
-
-
 @transaction.atomic
 def create_household(*, membership: Membership, person: Person, **fields) -> Household:
     """Open a household with this person as its first member."""
-    _require_municipality_writer(membership)
+    _require_municipality_writer(membership, person)
     if person.household_id:
         raise ValidationError(_("%(person)s fa già parte di un nucleo familiare.") % {"person": person})
     household = Household(organization=membership.organization, **fields)
@@ -138,7 +132,7 @@ def create_household(*, membership: Membership, person: Person, **fields) -> Hou
 @transaction.atomic
 def update_household(*, membership: Membership, household: Household, **fields) -> Household:
     """Change a household's composition (members on life support make supplies non-disconnectable)."""
-    _require_municipality_writer(membership)
+    _require_municipality_writer(membership, household)
     for field, value in fields.items():
         setattr(household, field, value)
     household.full_clean()
@@ -148,10 +142,11 @@ def update_household(*, membership: Membership, household: Household, **fields) 
 
 @transaction.atomic
 def add_household_member(*, membership: Membership, household: Household, codice_fiscale: str) -> Person:
-    """Add a registered person, found by codice fiscale, to the household."""
-    _require_municipality_writer(membership)
+    """Add a person of the municipality's registry, found by codice fiscale, to the household."""
+    _require_municipality_writer(membership, household)
     code = cf.normalize(codice_fiscale)
-    person = Person.objects.select_for_update().filter(codice_fiscale=code).first()
+    # Another Comune's person is "not in the registry": its registry is not this one's to read.
+    person = Person.objects.visible_to(membership).select_for_update().filter(codice_fiscale=code).first()
     if person is None:
         raise ValidationError(
             {
@@ -187,7 +182,7 @@ def record_isee(
     expires_on: date,
 ) -> Isee:
     """Record an ISEE declaration of the household."""
-    _require_municipality_writer(membership)
+    _require_municipality_writer(membership, household)
     if expires_on <= issued_on:
         raise ValidationError({"expires_on": _("La scadenza deve seguire la data di rilascio.")})
     if Isee.objects.filter(household=household, protocol=protocol).exists():
@@ -210,7 +205,7 @@ def record_assessment(
     *, membership: Membership, person: Person, assessed_on: date, fragility: str, notes: str = ""
 ) -> SocialAssessment:
     """Record a social assessment (the municipality's own, never shown to others)."""
-    _require_municipality_writer(membership)
+    _require_municipality_writer(membership, person)
     assessment = SocialAssessment(
         person=person,
         assessed_on=assessed_on,

@@ -15,5 +15,6 @@ urlpatterns = [
     path("households/<int:pk>/edit/", views.household_update, name="household-update"),
     path("households/<int:pk>/members/add/", views.household_add_member, name="household-add-member"),
     path("households/<int:pk>/isee/new/", views.isee_create, name="isee-create"),
+    path("people/<int:pk>/history/", views.person_history, name="person-history"),
     path("access-log/", views.access_log, name="access-log"),
 ]

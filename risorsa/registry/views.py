@@ -6,8 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from risorsa.audit.forms import AccessLogFilterForm
+from risorsa.audit.selectors import access_log_for
+from risorsa.audit.services import record_access
 from risorsa.organizations.access import MANAGERS, WRITERS, membership_required
-from risorsa.organizations.models import Organization, OrganizationKind
+from risorsa.organizations.models import OrganizationKind
 from risorsa.registry import selectors, services
 from risorsa.registry.forms import (
     AddMemberForm,
@@ -41,6 +44,7 @@ def person_list(request):
     people = selectors.search_people(membership=request.membership, query=query)
     page = Paginator(people, settings.PAGE_SIZE).get_page(data.get("page") or request.GET.get("page"))
     template = "registry/person_list.html#results" if request.htmx else "registry/person_list.html"
+    record_access(request, rows=len(page.object_list), filters={"q": query} if query else None)
     return render(request, template, {"page": page, "query": query})
 
 
@@ -59,7 +63,7 @@ def person_create(request):
 @membership_required
 def person_detail(request, pk):
     person = selectors.get_person_for(membership=request.membership, pk=pk)
-    services.record_person_read(membership=request.membership, person=person, path=request.path)
+    record_access(request, rows=1, person_id=person.pk)
     context = {"person": person}
     if request.membership.is_municipality:
         context["assessments"] = selectors.assessments_for(membership=request.membership, person=person)
@@ -79,6 +83,7 @@ def person_update(request, pk):
         if saved:
             messages.success(request, _("Dati di %(person)s aggiornati.") % {"person": saved})
             return redirect("registry:person-detail", pk=saved.pk)
+    record_access(request, rows=1, person_id=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
 
@@ -93,6 +98,7 @@ def assessment_create(request, pk):
     ):
         messages.success(request, _("Valutazione sociale registrata."))
         return redirect("registry:person-detail", pk=person.pk)
+    record_access(request, rows=1, person_id=person.pk)
     return render(request, "registry/socialassessment_form.html", {"form": form, "person": person})
 
 
@@ -109,6 +115,7 @@ def household_create(request, pk):
         if household:
             messages.success(request, _("Nucleo familiare creato."))
             return redirect("registry:household-detail", pk=household.pk)
+    record_access(request, rows=1, person_id=person.pk)
     return render(request, "registry/household_form.html", {"form": form, "person": person})
 
 
@@ -123,6 +130,7 @@ def household_detail(request, pk):
         "member_form": AddMemberForm(),
         "isee_form": IseeForm(),
     }
+    record_access(request, rows=len(household.members.all()))
     return render(request, "registry/household_detail.html", context)
 
 
@@ -137,6 +145,7 @@ def household_update(request, pk):
     ):
         messages.success(request, _("Nucleo familiare aggiornato."))
         return redirect("registry:household-detail", pk=household.pk)
+    record_access(request, rows=len(household.members.all()))
     return render(request, "registry/household_form.html", {"form": form, "household": household})
 
 
@@ -173,24 +182,34 @@ def isee_create(request, pk):
     ):
         messages.success(request, _("ISEE registrato."))
         return redirect("registry:household-detail", pk=household.pk)
+    record_access(request, rows=len(household.members.all()))
     return render(request, "registry/isee_form.html", {"form": form, "household": household})
 
 
 @membership_required(kinds=MUNICIPALITY, roles=MANAGERS)
+def person_history(request, pk):
+    person = selectors.get_person_for(membership=request.membership, pk=pk)
+    entries = selectors.person_history_for(membership=request.membership, person=person)
+    record_access(request, rows=len(entries), person_id=person.pk)
+    return render(request, "registry/person_history.html", {"person": person, "entries": entries})
+
+
+@membership_required(kinds=MUNICIPALITY, roles=MANAGERS)
 def access_log(request):
-    query = request.GET.get("q", "").strip()
-    organization_id = request.GET.get("organizzazione") or None
-    if organization_id and not str(organization_id).isdigit():
-        organization_id = None
-    reads = selectors.person_reads_for(
-        membership=request.membership, query=query, organization_id=organization_id
+    form = AccessLogFilterForm(request.GET or None, membership=request.membership)
+    filters = form.cleaned_data if form.is_valid() else {}
+    query = filters.get("q") or ""
+    organization = filters.get("organizzazione")
+    log = access_log_for(
+        membership=request.membership,
+        user=filters.get("utente") or "",
+        organization_id=organization.pk if organization else None,
+        since=filters.get("dal"),
+        until=filters.get("al"),
+        people=selectors.search_people(membership=request.membership, query=query).values("pk")
+        if query.strip()
+        else None,
     )
-    page = Paginator(reads, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    organizations = Organization.objects.exclude(pk=request.membership.organization_id).order_by("name")
-    context = {
-        "page": page,
-        "query": query,
-        "organizations": organizations,
-        "organization_id": organization_id,
-    }
-    return render(request, "registry/personread_list.html", context)
+    page = Paginator(log, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request, rows=len(page.object_list))
+    return render(request, "audit/accesslog_list.html", {"form": form, "page": page})

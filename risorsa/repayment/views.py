@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from risorsa.audit.services import record_access
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger.models import Customer
 from risorsa.ledger.selectors import held_bills, open_bills_free_for
@@ -29,6 +30,7 @@ def plan_list(request):
         membership=request.membership, status=status if status in PlanStatus.values else ""
     )
     page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request, rows=len(page.object_list))
     return render(
         request, "repayment/plan_list.html", {"page": page, "statuses": PlanStatus.choices, "status": status}
     )
@@ -69,12 +71,14 @@ def plan_simulate(request, customer_pk):
             return redirect(plan)
     context = {"form": form, "customer": customer, "schedule": schedule, "remsi": remsi}
     template = "repayment/simulation.html#schedule" if request.htmx else "repayment/simulation.html"
+    record_access(request, rows=1, person_id=customer.person_id)
     return render(request, template, context)
 
 
 @membership_required(kinds=BOTH)
 def plan_detail(request, pk):
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
+    record_access(request, rows=1, person_id=plan.customer.person_id)
     return render(request, "repayment/plan_detail.html", _detail_context(plan))
 
 
@@ -152,12 +156,14 @@ def plan_action(request, pk, action):
             messages.success(request, str(DONE[action]))
             return redirect(plan)
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
+    record_access(request, rows=1, person_id=plan.customer.person_id)
     return render(request, "repayment/plan_detail.html", _detail_context(plan, error=error), status=400)
 
 
 @membership_required(kinds=BOTH)
 def plan_download(request, pk):
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
+    record_access(request, rows=1, person_id=plan.customer.person_id)
     response = HttpResponse(
         plan_pdf(plan, with_income=request.membership.is_municipality), content_type="application/pdf"
     )

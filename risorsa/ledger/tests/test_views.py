@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from risorsa.ledger.models import Bill, Credit, ImportRun, ImportStatus
 from risorsa.ledger.tests.helpers import SAMPLES, import_sample
-from risorsa.registry.models import PersonRead
+from risorsa.audit.models import AccessLog
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_customer_page_shows_balance_and_aging_and_audits_the_read(client_for, u
     )
     assert sum(account.aging.values()) == Decimal("383.26")
     assert "283,26\u00a0€" in response.content.decode()
-    assert PersonRead.objects.filter(person=customer.person, organization=utility).count() == 1
+    assert AccessLog.objects.filter(person=customer.person, organization=utility).count() == 1
 
 
 @pytest.mark.django_db

@@ -2,7 +2,8 @@
 
 import pytest
 
-from risorsa.registry.models import Household, Isee, Person, PersonRead, SocialAssessment
+from risorsa.audit.models import AccessLog
+from risorsa.registry.models import Household, Isee, Person, SocialAssessment
 from risorsa.registry.tests.factories import IseeFactory, PersonFactory
 
 
@@ -13,10 +14,11 @@ def rows(municipality, personas):
     SocialAssessment.objects.create(
         person=person, assessed_on="2010-03-01", fragility="ALTA", operator=personas["comune.operatore"].user
     )
-    PersonRead.objects.create(
+    AccessLog.objects.create(
         person=person,
         user=personas["aem.operatore"].user,
         organization=personas["aem.operatore"].organization,
+        what="registry:person-detail",
         path="/",
     )
 
@@ -39,12 +41,12 @@ def test_each_model_shows_each_persona_what_the_matrix_allows(personas, rows, pe
     membership = personas[persona]
     seen = tuple(
         model.objects.visible_to(membership).count()
-        for model in (Person, Household, Isee, SocialAssessment, PersonRead)
+        for model in (Person, Household, Isee, SocialAssessment, AccessLog)
     )
     assert seen == expected
 
 
 @pytest.mark.django_db
 def test_no_membership_sees_nothing(rows):
-    for model in (Person, Household, Isee, SocialAssessment, PersonRead):
+    for model in (Person, Household, Isee, SocialAssessment, AccessLog):
         assert model.objects.visible_to(None).count() == 0
