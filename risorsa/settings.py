@@ -92,9 +92,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "template_partials",
     "bootstrap_italia_template",
+    "simple_history",
     "risorsa.core",
     "risorsa.security",
     "risorsa.organizations",
+    "risorsa.audit",
     "risorsa.registry",
     "risorsa.ledger",
     "risorsa.coordination",
@@ -117,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "risorsa.organizations.middleware.MembershipMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "risorsa.audit.middleware.AdminAccessMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
