@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import PERSONAS, login
 from risorsa.registry.tests.factories import HouseholdFactory, PersonFactory
@@ -49,35 +50,65 @@ def statuses(default: int, anonymous: int = 302, **overrides: int) -> dict[str, 
     return expected
 
 
-def municipality(read: int = 200, write: int | None = None, *, reader_writes: int = 403, others: int = 404):
-    """Comune personas get `read` (writers get `write` if given); other kinds get 404."""
+ROLES = ("responsabile", "operatore", "lettore")
+# The world's objects are Cremona's ("comune") and AEM's; Crema and A2A are the other territory
+# and the other utility, who must find none of them (404) yet use their own lists (200).
+CREMONA = ("comune",)
+MUNICIPALITIES = ("comune", "crema")
+AEM = ("aem",)
+UTILITIES = ("aem", "a2a")
+
+
+def members_of(*orgs: str, status: int = 200, default: int = 404) -> dict[str, int]:
+    """Every role of `orgs` gets `status`; everyone else `default`."""
+    return statuses(default, **{f"{org}__{role}": status for org in orgs for role in ROLES})
+
+
+def municipality(
+    read: int = 200,
+    write: int | None = None,
+    *,
+    reader_writes: int = 403,
+    others: int = 404,
+    orgs: tuple[str, ...] = CREMONA,
+):
+    """The municipalities' personas get `read` (writers get `write` if given); all others `others`."""
     write = read if write is None else write
-    return statuses(
-        others,
-        comune__responsabile=write,
-        comune__operatore=write,
-        comune__lettore=read if write == read else reader_writes,
-    )
+    overrides = {}
+    for org in orgs:
+        overrides |= {
+            f"{org}__responsabile": write,
+            f"{org}__operatore": write,
+            f"{org}__lettore": read if write == read else reader_writes,
+        }
+    return statuses(others, **overrides)
 
 
-def municipality_writers(status: int = 200):
-    return municipality(read=403, write=status)
+def municipality_writers(status: int = 200, orgs: tuple[str, ...] = CREMONA):
+    """Writers of `orgs` get `status`; every municipality's reader is refused by role (403)
+    before any object is looked up, which tells nothing; everyone else finds nothing (404)."""
+    expected = municipality(read=403, write=status, orgs=orgs)
+    return expected | {f"{org}.lettore": 403 for org in MUNICIPALITIES}
+
+
+def managers_of(*orgs: str, status: int = 200) -> dict[str, int]:
+    """Managers of `orgs` get `status`; other municipality roles 403 (by role); everyone else 404."""
+    overrides = {}
+    for org in MUNICIPALITIES:
+        overrides |= {f"{org}__operatore": 403, f"{org}__lettore": 403}
+    for org in orgs:
+        overrides[f"{org}__responsabile"] = status
+    return statuses(404, **overrides)
 
 
 EVERYONE = statuses(200, anonymous=200)
 MEMBERS = statuses(200)
-SITE_ADMIN_ONLY = statuses(302)
-# The ledger: the municipality and the utility (its own customers and files); not the partner.
-LEDGER = statuses(
-    404,
-    **{
-        f"{org}__{role}": 200
-        for org in ("comune", "aem")
-        for role in ("responsabile", "operatore", "lettore")
-    },
-)  # Django admin: personas are not staff, so they go to its login
-
-UTILITY_ONLY = statuses(404, aem__responsabile=200, aem__operatore=200, aem__lettore=200)
+SITE_ADMIN_ONLY = statuses(302)  # Django admin: personas are not staff, so they go to its login
+# The ledger's lists: each municipality (its territory) and each utility (its own customers and
+# files); not the partner. Its objects here are Cremona's customers of AEM.
+LEDGER = members_of(*MUNICIPALITIES, *UTILITIES)
+LEDGER_OBJECT = members_of(*CREMONA, *AEM)
+UTILITY_ONLY = members_of(*UTILITIES)
 
 RULES: dict[str, Rule] = {
     "home:dashboard": Rule(MEMBERS),
@@ -89,10 +120,12 @@ RULES: dict[str, Rule] = {
     "password_reset_done": Rule(EVERYONE),
     "password_reset_confirm": Rule(EVERYONE, kwargs={"uidb64": "MQ", "token": "non-valido"}),
     "password_reset_complete": Rule(EVERYONE),
+    "login-token": Rule(statuses(302, anonymous=302)),
+    "second-factor-enroll": Rule(MEMBERS),
     "set_language": Rule(statuses(302, anonymous=302), method="post", data={"language": "en", "next": "/"}),
     "admin:login": Rule(EVERYONE),
     "registry:person-list": Rule(MEMBERS),
-    "registry:person-create": Rule(municipality_writers()),
+    "registry:person-create": Rule(municipality_writers(orgs=MUNICIPALITIES)),
     "registry:person-detail": Rule(municipality(), kwargs={"pk": "person"}),
     "registry:person-update": Rule(municipality_writers(), kwargs={"pk": "person"}),
     "registry:assessment-create": Rule(municipality_writers(), kwargs={"pk": "person"}),
@@ -104,22 +137,32 @@ RULES: dict[str, Rule] = {
     ),
     "registry:isee-create": Rule(municipality_writers(), kwargs={"pk": "household"}),
     "ledger:import-list": Rule(LEDGER),
-    "ledger:import-create": Rule(statuses(404, aem__responsabile=200, aem__operatore=200, aem__lettore=403)),
-    "ledger:import-detail": Rule(LEDGER, kwargs={"pk": "import_run"}),
-    "ledger:import-issues-csv": Rule(LEDGER, kwargs={"pk": "import_run"}),
-    "ledger:customer-detail": Rule(LEDGER, kwargs={"pk": "customer"}),
+    "ledger:import-create": Rule(
+        statuses(
+            404,
+            aem__responsabile=200,
+            aem__operatore=200,
+            aem__lettore=403,
+            a2a__responsabile=200,
+            a2a__operatore=200,
+            a2a__lettore=403,
+        )
+    ),
+    "ledger:import-detail": Rule(members_of(*MUNICIPALITIES, *AEM), kwargs={"pk": "import_run"}),
+    "ledger:import-issues-csv": Rule(members_of(*AEM), kwargs={"pk": "import_run"}),
+    "ledger:customer-detail": Rule(LEDGER_OBJECT, kwargs={"pk": "customer"}),
     "ledger:arrears": Rule(LEDGER),
     "ledger:arrears-export": Rule(LEDGER, kwargs={"fmt": "xlsx"}),
     "ledger:credits-export": Rule(LEDGER),
     "coordination:todo": Rule(MEMBERS),
     "coordination:sla-list": Rule(MEMBERS),
     "coordination:sla-update": Rule(
-        statuses(404, comune__responsabile=302, comune__operatore=403, comune__lettore=403),
+        managers_of(*MUNICIPALITIES, status=302),
         kwargs={"pk": "sla_rule"},
         method="post",
         data={"working_days": "4"},
     ),
-    "protection:list": Rule(municipality()),
+    "protection:list": Rule(municipality(orgs=MUNICIPALITIES)),
     "protection:create": Rule(municipality_writers(), kwargs={"customer_pk": "customer"}),
     "protection:detail": Rule(municipality(), kwargs={"pk": "protection"}),
     "protection:action": Rule(
@@ -131,46 +174,70 @@ RULES: dict[str, Rule] = {
     "protection:utility-list": Rule(UTILITY_ONLY),
     "protection:utility-export": Rule(UTILITY_ONLY),
     "protection:incident-list": Rule(LEDGER),
-    "protection:incident-detail": Rule(LEDGER, kwargs={"pk": "incident"}),
-    "protection:evaluation-queue": Rule(municipality()),
+    "protection:incident-detail": Rule(LEDGER_OBJECT, kwargs={"pk": "incident"}),
+    "protection:evaluation-queue": Rule(municipality(orgs=MUNICIPALITIES)),
     "protection:evaluation-done": Rule(municipality_writers(302), kwargs={"pk": "deadline"}, method="post"),
     "repayment:list": Rule(LEDGER),
     "repayment:simulate": Rule(municipality(), kwargs={"customer_pk": "customer"}),
-    "repayment:detail": Rule(LEDGER, kwargs={"pk": "plan"}),
-    "repayment:pdf": Rule(LEDGER, kwargs={"pk": "plan"}),
+    "repayment:detail": Rule(LEDGER_OBJECT, kwargs={"pk": "plan"}),
+    "repayment:pdf": Rule(LEDGER_OBJECT, kwargs={"pk": "plan"}),
     "repayment:action": Rule(
         statuses(
-            403, aem__responsabile=302, ponte__responsabile=404, ponte__operatore=404, ponte__lettore=404
+            404,
+            aem__responsabile=302,
+            aem__operatore=403,
+            aem__lettore=403,
+            comune__responsabile=403,
+            comune__operatore=403,
+            comune__lettore=403,
         ),
         kwargs={"pk": "plan", "action": "approve"},
         method="post",
     ),
+    "privacy:subject-access": Rule(managers_of(*MUNICIPALITIES)),
     "interventions:list": Rule(LEDGER),
     "interventions:budget": Rule(
-        statuses(404, comune__responsabile=302, comune__operatore=403, comune__lettore=403),
+        managers_of(*MUNICIPALITIES, status=302),
         method="post",
         data={"year": "2010", "amount": "1.000,00"},
     ),
     "interventions:create": Rule(municipality_writers(), kwargs={"customer_pk": "customer"}),
-    "interventions:detail": Rule(LEDGER, kwargs={"pk": "intervention"}),
+    "interventions:detail": Rule(LEDGER_OBJECT, kwargs={"pk": "intervention"}),
     "interventions:action": Rule(
         # The first confirmation takes it on; the second finds it already confirmed (400).
         statuses(
-            403,
+            404,
             aem__responsabile=302,
             aem__operatore=400,
-            ponte__responsabile=404,
-            ponte__operatore=404,
-            ponte__lettore=404,
+            aem__lettore=403,
+            comune__responsabile=403,
+            comune__operatore=403,
+            comune__lettore=403,
         ),
         kwargs={"pk": "intervention", "action": "confirm"},
         method="post",
     ),
-    "registry:access-log": Rule(
-        statuses(404, comune__responsabile=200, comune__operatore=403, comune__lettore=403)
+    "registry:access-log": Rule(managers_of(*MUNICIPALITIES)),
+    # Field history: the municipality's manager only.
+    "registry:person-history": Rule(managers_of(*CREMONA), kwargs={"pk": "person"}),
+    "protection:history": Rule(managers_of(*CREMONA), kwargs={"pk": "protection"}),
+    "interventions:budget-history": Rule(managers_of(*MUNICIPALITIES)),
+    "ledger:registry-mismatches": Rule(municipality(orgs=MUNICIPALITIES)),
+    "ledger:registry-mismatch-resolve": Rule(
+        # The manager checks it first; the operator then finds nothing left to check.
+        municipality_writers(302) | {"comune.operatore": 404},
+        kwargs={"pk": "mismatch"},
+        method="post",
     ),
 }
-ADMIN_KWARGS = {"app_label": "registry", "object_id": "1", "content_type_id": "1", "id": "1", "url": "x/"}
+ADMIN_KWARGS = {
+    "app_label": "registry",
+    "object_id": "1",
+    "content_type_id": "1",
+    "id": "1",
+    "url": "x/",
+    "pk": "1",
+}
 
 
 def rule_for(name: str, route: str) -> Rule | None:
@@ -206,12 +273,46 @@ def _url(name: str, route: str, rule: Rule, world: dict) -> str:
     return reverse(name, kwargs=kwargs)
 
 
+# Who may read what the world holds: each customer's holder name (and code), and each person's
+# registry-only phone, which only the municipality keeping the person reads.
+MARKERS = {
+    "cremona": {"surname": "CREMONESE", "phone": "0372 111111", "code": "C1"},
+    "crema": {"surname": "CREMASCO", "phone": "0373 222222", "code": "C2"},
+    "a2a": {"surname": "BERGAMINI", "phone": "0373 333333", "code": "K1"},
+}
+READERS = {  # marker -> organizations that may read the holder's name
+    "cremona": {"comune", "aem"},
+    "crema": {"crema", "aem"},
+    "a2a": {"crema", "a2a"},
+}
+PHONE_READERS = {"cremona": {"comune"}, "crema": {"crema"}, "a2a": {"crema"}}
+
+
+def customer_of(utility, municipality, code: str, marker: dict):
+    """A customer of `utility` in `municipality`'s territory, its holder in that registry."""
+    from risorsa.ledger.models import Customer, SupplyPoint
+
+    person = PersonFactory(organization=municipality, surname=marker["surname"], phone=marker["phone"])
+    customer = Customer.objects.create(
+        utility=utility,
+        code=code,
+        person=person,
+        holder_surname=person.surname,
+        holder_name=person.name,
+        municipality=municipality,
+    )
+    SupplyPoint.objects.create(
+        customer=customer, service="ENERGIA", code=f"IT001E0000000{len(code)}", municipality=municipality
+    )
+    return customer
+
+
 @pytest.fixture
-def world(personas, municipality, utility):
+def world(personas, organizations, municipality, utility):
     from risorsa.coordination.models import SlaRule, Step
     from risorsa.coordination.services import open_deadline
     from risorsa.interventions.services import propose_intervention
-    from risorsa.ledger.models import Bill, Customer, ImportRun, MeterEvent, SupplyPoint
+    from risorsa.ledger.models import Bill, ImportRun, MeterEvent, RegistryMismatch
     from risorsa.protection.models import Incident, Protection
     from risorsa.repayment.schedule import Terms
     from risorsa.repayment.services import draft_plan, propose_plan
@@ -221,10 +322,20 @@ def world(personas, municipality, utility):
     run = ImportRun.objects.create(
         utility=utility, kind="fatture", as_of="2010-02-28", file_name="fatture.csv", file_path="", sha256=""
     )
-    customer = Customer.objects.create(
-        utility=utility, code="C1", person=PersonFactory(organization=municipality)
+    customer = customer_of(utility, municipality, "C1", MARKERS["cremona"])
+    supply = customer.supply_points.get()
+    crema, a2a = organizations["crema"], organizations["a2a"]
+    customer_of(utility, crema, "C2", MARKERS["crema"])
+    customer_of(a2a, crema, "K1", MARKERS["a2a"])
+    mismatch = RegistryMismatch.objects.create(
+        customer=customer,
+        person=customer.person,
+        municipality=municipality,
+        holder_surname="ALTRONOME",
+        holder_name="MARIO",
+        run=run,
+        created_at=timezone.now(),
     )
-    supply = SupplyPoint.objects.create(customer=customer, service="ENERGIA", code="IT001E00000001")
     protection = Protection.objects.create(
         customer=customer, reason="fragile", created_by=personas["comune.operatore"].user
     )
@@ -279,6 +390,7 @@ def world(personas, municipality, utility):
         "plan": plan,
         "intervention": intervention,
         "sla_rule": SlaRule.objects.get(step=Step.EVALUATE_REDUCTION),
+        "mismatch": mismatch,
     }
 
 
@@ -293,3 +405,50 @@ def test_url_answers_each_persona_as_the_matrix_says(name, route, world, persona
         response = getattr(browser, rule.method)(url, rule.data)
         seen[persona] = response.status_code
     assert seen == rule.expect, url
+
+
+def readable_text(response) -> str:
+    """What a response tells its reader: the page, the CSV, the XLSX's strings, the PDF's text."""
+    import contextlib
+    import io
+    import zipfile
+    import zlib
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        with zipfile.ZipFile(io.BytesIO(body)) as workbook:
+            return " ".join(
+                workbook.read(name).decode() for name in workbook.namelist() if name.endswith(".xml")
+            )
+    if "pdf" in kind:
+        texts = [body.decode("latin-1")]
+        for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.DOTALL):
+            with contextlib.suppress(zlib.error):  # a stream that is not compressed is read as is
+                texts.append(zlib.decompress(stream).decode("latin-1"))
+        return " ".join(texts)
+    return body.decode()
+
+
+def test_no_page_list_or_export_shows_a_persona_what_it_may_not_see(world, personas):
+    """0 leaks: every page a persona may open (200) holds no holder name of a customer outside
+    its territory or utility, and no registry-only field of a person another municipality keeps."""
+    leaks = []
+    seen = set()  # the control: each marker is found where it may be read
+    for name, rule in sorted(RULES.items()):
+        if rule.method != "get" or name.startswith("admin:"):
+            continue
+        url = _url(name, "", rule, world)
+        for persona in PERSONAS:
+            if rule.expect[persona] != 200:
+                continue
+            text = readable_text(login(personas[persona]).get(url))
+            organization = persona.split(".")[0]
+            for key, marker in MARKERS.items():
+                for kind, readers in (("surname", READERS[key]), ("phone", PHONE_READERS[key])):
+                    if marker[kind] in text:
+                        seen.add(marker[kind])
+                        if organization not in readers:
+                            leaks.append((persona, url, marker[kind]))
+    assert leaks == []
+    assert {marker["surname"] for marker in MARKERS.values()} <= seen

@@ -25,6 +25,7 @@ from risorsa.ledger.models import (
     ImportMode,
     ImportRun,
     ImportStatus,
+    RegistryMismatch,
 )
 from risorsa.ledger.uploads import check_chunks, clean_file_name, is_kept_file, read_chunks, store
 from risorsa.organizations.models import Organization, OrganizationKind
@@ -271,3 +272,14 @@ def release_bills(*, holder: models.Model, on: date | None = None) -> int:
         hold.save(update_fields=["released_on"])
         released += 1
     return released
+
+
+def resolve_registry_mismatch(*, mismatch: RegistryMismatch, by) -> RegistryMismatch:
+    """The municipality has checked the holder's name against its registry."""
+    updated = RegistryMismatch.objects.filter(pk=mismatch.pk, resolved_on__isnull=True).update(
+        resolved_on=timezone.localdate(), resolved_by=by
+    )
+    if not updated:
+        raise DomainError(_("Questa segnalazione è già stata verificata."))
+    mismatch.refresh_from_db()
+    return mismatch

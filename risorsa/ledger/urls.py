@@ -13,4 +13,8 @@ urlpatterns = [
     path("arrears/", views.arrears_list, name="arrears"),
     re_path(r"^arrears/export\.(?P<fmt>csv|xlsx)$", views.arrears_export, name="arrears-export"),
     path("credits/in-transit.csv", views.credits_export, name="credits-export"),
+    path("registry-checks/", views.registry_mismatches, name="registry-mismatches"),
+    path(
+        "registry-checks/<int:pk>/resolve/", views.registry_mismatch_resolve, name="registry-mismatch-resolve"
+    ),
 ]

@@ -6,12 +6,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from risorsa.audit.services import audited_rows, record_access
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger import exports, selectors, services
 from risorsa.ledger.forms import ArrearsFilterForm, ImportUploadForm
+from risorsa.ledger.uploads import CheckedUploadHandler
 from risorsa.organizations.access import WRITERS, membership_required
 from risorsa.organizations.models import OrganizationKind
 
@@ -26,10 +28,20 @@ def import_list(request):
     return render(request, "ledger/importrun_list.html", {"page": page})
 
 
+@csrf_exempt  # the token is checked below, once the upload handler is in place
 @membership_required(kinds=UTILITY, roles=WRITERS)
 @require_http_methods(["GET", "POST"])
 def import_create(request):
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    # Before anything reads the body: the file is checked (size, text) while it streams.
+    request.upload_handlers.insert(0, CheckedUploadHandler(request))
+    return _import_create(request)
+
+
+@csrf_protect
+def _import_create(request):
+    form = ImportUploadForm(
+        request.POST or None, request.FILES or None, refusals=getattr(request, "upload_refusals", None)
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -53,14 +65,16 @@ def import_create(request):
 @membership_required(kinds=LEDGER_READERS)
 def import_detail(request, pk):
     run = selectors.get_import_run_for(membership=request.membership, pk=pk)
-    issues = Paginator(run.issues.all(), 100).get_page(request.GET.get("page"))
+    # The invalid rows quote the file (people of every territory): they stay with the sender.
+    rows = run.issues.all() if request.membership.is_utility else run.issues.none()
+    issues = Paginator(rows, 100).get_page(request.GET.get("page"))
     template = "ledger/importrun_detail.html#status" if request.htmx else "ledger/importrun_detail.html"
     if run.is_finished:  # while it runs, the page (polled every second) shows only counts
         record_access(request, rows=len(issues.object_list))
     return render(request, template, {"run": run, "issues": issues})
 
 
-@membership_required(kinds=LEDGER_READERS)
+@membership_required(kinds=UTILITY)
 def import_issues_csv(request, pk):
     run = selectors.get_import_run_for(membership=request.membership, pk=pk)
     rows = audited_rows(
@@ -122,8 +136,8 @@ def _arrears_rows(customers):
         yield (
             customer.code,
             customer.utility.code,
-            customer.person.surname,
-            customer.person.name,
+            customer.holder_surname,
+            customer.holder_name,
             customer.person.codice_fiscale,
             customer.unpaid,
             customer.in_transit,
@@ -165,3 +179,24 @@ def credits_export(request):
     )
     header = ["riferimento", "codice_cliente", "numero_fattura", "importo", "causale", "data"]
     return exports.csv_response(f"accrediti-in-transito-{timezone.localdate().isoformat()}.csv", header, rows)
+
+
+MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
+
+
+@membership_required(kinds=MUNICIPALITY)
+def registry_mismatches(request):
+    """"Da verificare": holders the utility's files name otherwise than the registry."""
+    mismatches = selectors.registry_mismatches_for(membership=request.membership)
+    page = Paginator(mismatches, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request, rows=len(page.object_list))
+    return render(request, "ledger/registrymismatch_list.html", {"page": page})
+
+
+@membership_required(kinds=MUNICIPALITY, roles=WRITERS)
+@require_http_methods(["POST"])
+def registry_mismatch_resolve(request, pk):
+    mismatch = selectors.get_registry_mismatch_for(membership=request.membership, pk=pk)
+    services.resolve_registry_mismatch(mismatch=mismatch, by=request.user)
+    messages.success(request, _("Segnato come verificato."))
+    return redirect("ledger:registry-mismatches")

@@ -4,7 +4,6 @@ import pytest
 
 from risorsa.ledger.models import Bill, BillRevision, ImportStatus
 from risorsa.ledger.tests.helpers import SAMPLES, import_file, import_sample
-from risorsa.registry.tests.factories import PersonFactory
 
 
 @pytest.fixture
@@ -21,21 +20,6 @@ def _without(tmp_path, numbers):
     path = tmp_path / "fatture-meno.csv"
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_known_codice_fiscale_with_another_name_is_an_error_row(utility, municipality):
-    PersonFactory(
-        organization=municipality, surname="ROSSINI", name="MARIO", codice_fiscale="RSSMRA61C14D150U"
-    )
-    run = import_sample(utility, "fatture", "fatture_ok.csv")
-    assert run.status == ImportStatus.REJECTED
-    messages = {issue.message for issue in run.issues.all()}
-    assert (
-        'riga 2: codice_fiscale "RSSMRA61C14D150U": in anagrafica questo codice fiscale è di ROSSINI MARIO, '
-        "non di ROSSI MARIO"
-    ) in messages
-    assert not Bill.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
