@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,16 @@ def env_url_path(name: str, default: str) -> str:
     return f"{raw}/"
 
 
+def env_meta_header(name: str) -> str:
+    """An HTTP header named as in request.META (X-Forwarded-For -> HTTP_X_FORWARDED_FOR), or ""."""
+    raw = os.environ.get(name, "").strip().upper().replace("-", "_")
+    if raw and not raw.startswith("HTTP_"):
+        raw = f"HTTP_{raw}"
+    if raw and not re.fullmatch(r"HTTP_[A-Z0-9_]+", raw):
+        raise ImproperlyConfigured(f"{name} must be a header name such as X-Forwarded-For, not {raw!r}")
+    return raw
+
+
 DEBUG = env_bool("DEBUG", default=False)
 DEMO = env_bool("RISORSA_DEMO", default=False)
 
@@ -87,6 +98,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -109,18 +123,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "risorsa.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "risorsa.organizations.middleware.MembershipMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "risorsa.audit.middleware.AdminAccessMiddleware",
+    "risorsa.organizations.middleware.ManagerSecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -191,13 +208,33 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock-out after repeated failed logins (django-axes), per user name and address.
+# The header in which the TLS proxy in front of Risorsa puts the client's address (e.g.
+# HTTP_X_FORWARDED_FOR; its right-most entry, the one the proxy wrote, is taken). Unset, every
+# request seems to come from the proxy, so the address means nothing and is not used.
+TRUSTED_PROXY_HEADER = env_meta_header("RISORSA_TRUSTED_PROXY_HEADER")
+
+# Lock-out after repeated failed logins (django-axes). Keyed on the user name, so that guessing from
+# many addresses does not help; the address joins the key only when it is known (a trusted proxy
+# header), so that a guesser elsewhere does not lock the user out of their own desk.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]] if TRUSTED_PROXY_HEADER else ["username"]
+AXES_CLIENT_IP_CALLABLE = "risorsa.security.client.client_address"
+# axes warns when the address is not in the key; behind the proxy, without a trusted header, the
+# address is the proxy's for everyone, and keying on it is what let one guesser lock all users out.
+SILENCED_SYSTEM_CHECKS = [] if TRUSTED_PROXY_HEADER else ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+
+# Password reset requests per hour: a person needs one or two (a lost e-mail); more for one e-mail
+# is someone flooding its inbox. An office behind one address may hold a few colleagues.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+
+# Second factor (TOTP, django-otp): anyone may enroll one; required of managers when set.
+MANAGER_TOTP_REQUIRED = env_bool("RISORSA_MANAGER_TOTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = "Risorsa"
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("Inglese"))]
@@ -243,6 +280,23 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): everything from this site, nothing inline. HTMX and
+# Bootstrap Italia are served from here; their inline behaviours are switched off (htmx-config in
+# base.html) and the fonts come from a stylesheet, so styles need no 'unsafe-inline' either.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap Italia draws its icons as data: SVG in its CSS
+        "font-src": [SELF, "data:"],  # and one small icon font inlined in its CSS
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
@@ -271,6 +325,7 @@ PROTECTION_SOFT_CAP = env_int("PROTECTION_SOFT_CAP", 130)
 
 # Working days after its due date that an unpaid installment waits before it counts as missed.
 PLAN_GRACE_DAYS = env_int("PLAN_GRACE_DAYS", 5)
+
 
 # The territory's patron saint, a local holiday for working-day deadlines (Cremona: Sant'Omobono).
 PATRON_SAINT_DAY = env_day("PATRON_SAINT_DAY", "13/11")

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("risorsa.home.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("risorsa.organizations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("risorsa.registry.urls")),
     path("ledger/", include("risorsa.ledger.urls")),

@@ -87,3 +87,43 @@ def test_italian_time_zone_and_formats(settings):
     assert settings.USE_TZ
     with translation.override("it"):
         assert formats.date_format(date(2010, 12, 31), "SHORT_DATE_FORMAT") == "31/12/2010"
+
+
+def _show(expression: str, **env: str) -> str:
+    result = manage("shell", "-c", f"from django.conf import settings; print({expression})", DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1]
+
+
+def test_the_admin_path_is_read_from_the_environment():
+    assert _show("settings.ADMIN_PATH") == "gestione-sito/"
+    assert _show("settings.ADMIN_PATH", RISORSA_ADMIN_PATH="/riservato/sito") == "riservato/sito/"
+    refused = manage("check", DEBUG="1", RISORSA_ADMIN_PATH="../x y")
+    assert "RISORSA_ADMIN_PATH must be a URL path" in refused.stderr
+
+
+def test_the_login_lock_out_takes_the_address_only_from_a_trusted_proxy_header():
+    assert _show("settings.AXES_LOCKOUT_PARAMETERS") == "['username']"
+    with_proxy = "settings.TRUSTED_PROXY_HEADER, settings.AXES_LOCKOUT_PARAMETERS"
+    assert (
+        _show(with_proxy, RISORSA_TRUSTED_PROXY_HEADER="X-Forwarded-For")
+        == "HTTP_X_FORWARDED_FOR [['username', 'ip_address']]"
+    )
+
+
+def test_pages_are_served_with_debug_off_and_collected_static_files(tmp_path):
+    # The manifest storage refuses a static URL for a folder ({% static 'fonts' %} did): every
+    # page would answer 500 in production while the tests, with DEBUG on, saw nothing.
+    production = {
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "testserver",
+        "RISORSA_VAR_DIR": str(tmp_path),
+    }
+    collected = manage("collectstatic", "--noinput", **production)
+    assert collected.returncode == 0, collected.stderr
+    request_login_page = (
+        "from django.test import Client; r = Client().get('/accounts/login/', secure=True); "
+        "print(r.status_code, \"default-src 'self'\" in r.headers['Content-Security-Policy'])"
+    )
+    served = manage("shell", "-c", request_login_page, **production)
+    assert served.stdout.splitlines()[-1] == "200 True", served.stderr
