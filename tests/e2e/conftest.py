@@ -41,13 +41,32 @@ def browser():
         browser.close()
 
 
+# Every page runs under the Content-Security-Policy: anything it refuses (an inline script or
+# style, a foreign source) fails the journey, whether reported as an event or on the console.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__reportCspViolation(`${event.violatedDirective} ${event.blockedURI} at ${event.documentURI}`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
+    violations: list[str] = []
+    context.expose_binding("__reportCspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", on_console)
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert violations == [], f"Violazioni della Content-Security-Policy: {violations}"
 
 
 @pytest.fixture

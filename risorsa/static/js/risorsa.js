@@ -3,6 +3,11 @@
 (function () {
   "use strict";
 
+  // Bootstrap Italia's bundle carries video.js, which otherwise adds a <style> element to every
+  // page (refused by the policy); no page of Risorsa shows a video. Read when the bundle loads,
+  // so this file comes before it.
+  window.VIDEOJS_NO_DYNAMIC_STYLE = true;
+
   // <select data-submit-on-change>: choosing an option submits its form (language, filters).
   document.addEventListener("change", function (event) {
     var field = event.target;
