@@ -89,6 +89,15 @@ AUDITED: dict[str, Audited] = {
         "comune.operatore", 1, {"pk": "plan", "action": "cancel"}, method="post", filters={}, **ON_CUSTOMER
     ),
     "interventions:list": Audited(MANAGER, 1),
+    # Everything about one person: the codice fiscale travels by POST and is not stored.
+    "privacy:subject-access": Audited(
+        MANAGER,
+        1,
+        method="post",
+        data={"codice_fiscale": "{codice_fiscale}", "formato": "json"},
+        person="person",
+        filters={"formato": "json"},
+    ),
     "interventions:create": Audited("comune.operatore", 1, {"customer_pk": "customer"}, **ON_CUSTOMER),
     "interventions:detail": Audited("aem.operatore", 1, {"pk": "intervention"}, **ON_CUSTOMER),
     "interventions:action": Audited(

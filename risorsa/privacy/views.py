@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from risorsa.audit.services import record_access
 from risorsa.organizations.access import MANAGERS, membership_required
 from risorsa.organizations.models import OrganizationKind
 from risorsa.privacy import selectors
@@ -25,7 +26,9 @@ def subject_access(request):
                 _("Nessuna persona con questo codice fiscale nell'anagrafica del tuo Comune."),
             )
         else:
-            content, content_type, name = subject_export(person=person, fmt=form.cleaned_data["formato"])
+            fmt = form.cleaned_data["formato"]
+            record_access(request, rows=1, person_id=person.pk, filters={"formato": fmt})
+            content, content_type, name = subject_export(person=person, fmt=fmt)
             response = HttpResponse(content, content_type=content_type)
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             response["Cache-Control"] = "no-store"
