@@ -249,3 +249,59 @@ def test_a_person_imported_and_one_registered_by_hand_share_one_search_text(
         assert by_hand.search_text == search_text(surname, name, by_hand.codice_fiscale)
         imported = Person.objects.get(codice_fiscale=code(surname, name, 1970))
         assert by_hand.search_text.rsplit(" ", 1)[0] == imported.search_text.rsplit(" ", 1)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_municipality_keeps_its_own_registry_and_learns_nothing_of_the_other(
+    organizations, personas, tmp_path
+):
+    """Registering a codice fiscale another Comune knows neither fails nor says so; a holder with
+    customers in both territories is in both registries, each customer with its own record."""
+    cremona_person = create_person(
+        membership=personas["comune.operatore"],
+        codice_fiscale="RSSMRA61C14D150U",
+        surname="Rossi",
+        name="Mario",
+        phone="0372 555555",
+    )
+    crema_person = create_person(
+        membership=personas["crema.operatore"],
+        codice_fiscale="RSSMRA61C14D150U",
+        surname="Rossi",
+        name="Mario",
+    )
+    assert crema_person.pk != cremona_person.pk and crema_person.phone == ""
+    path = bills_file(
+        tmp_path,
+        [
+            row("A1", "RSSMRA61C14D150U", "ROSSI", "D150", "2010/0000001"),
+            row("A2", "RSSMRA61C14D150U", "ROSSI", "D142", "2010/0000002"),
+            row("A3", "BNCLCU75S42D150C", "BIANCHI", "D150", "2010/0000003"),
+            row("A4", "BNCLCU75S42D150C", "BIANCHI", "D142", "2010/0000004"),
+        ],
+    )
+    assert import_file(organizations["aem"], "fatture", path).status == ImportStatus.DONE
+    holders = {
+        code: (person, territory)
+        for code, person, territory in Customer.objects.values_list(
+            "code", "person__organization__code", "municipality__code"
+        )
+    }
+    assert holders == {
+        "A1": ("comune", "comune"),
+        "A2": ("crema", "crema"),
+        "A3": ("comune", "comune"),
+        "A4": ("crema", "crema"),
+    }
+    assert Customer.objects.get(code="A1").person == cremona_person
+    assert Customer.objects.get(code="A2").person == crema_person
+    assert Person.objects.filter(codice_fiscale="BNCLCU75S42D150C").count() == 2
+
+    # A customer moving to the other territory follows its holder's record there.
+    moved = bills_file(tmp_path, [row("A1", "RSSMRA61C14D150U", "ROSSI", "D142", "2010/0000001")], "dopo.csv")
+    assert (
+        import_file(organizations["aem"], "fatture", moved, as_of=date(2010, 3, 31)).status
+        == ImportStatus.DONE
+    )
+    customer = Customer.objects.get(code="A1")
+    assert (customer.municipality, customer.person) == (organizations["crema"], crema_person)

@@ -19,9 +19,11 @@ PERSON_SOURCE_COLUMNS = (
 
 
 def insert_people(cursor, *, source: str, params: dict, now: datetime) -> int:
-    """Insert the people `source` yields that no registry holds yet; return how many.
+    """Insert the people `source` yields that their municipality's registry does not hold yet;
+    return how many.
 
-    `source` is a SELECT with the columns of PERSON_SOURCE_COLUMNS, one row per codice fiscale;
+    `source` is a SELECT with the columns of PERSON_SOURCE_COLUMNS, one row per registry and
+    codice fiscale;
     `params` are its parameters (pyformat). Registry-only fields start empty: the municipality
     fills them when the person becomes its case.
     """
@@ -35,7 +37,9 @@ def insert_people(cursor, *, source: str, params: dict, now: datetime) -> int:
                q.birth_place_code, '', '', '', '', '', '', NULL,
                q.folded || ' ' || lower(q.codice_fiscale), %(registry_now)s, %(registry_now)s
         FROM ({source}) q
-        WHERE NOT EXISTS (SELECT 1 FROM registry_person x WHERE x.codice_fiscale = q.codice_fiscale)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM registry_person x
+            WHERE x.organization_id = q.organization_id AND x.codice_fiscale = q.codice_fiscale)
         """,  # noqa: S608 - `source` is the importer's constant SQL, never input
         {**params, "registry_now": now},
     )

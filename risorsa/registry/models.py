@@ -60,7 +60,8 @@ class Person(TimeStampedModel):
         verbose_name=_("Comune che ne cura l'anagrafica"),
         limit_choices_to={"kind": OrganizationKind.MUNICIPALITY},
     )
-    codice_fiscale = models.CharField(_("codice fiscale"), max_length=16, unique=True)
+    # Unique within a registry: each municipality keeps its own, and never learns of another's.
+    codice_fiscale = models.CharField(_("codice fiscale"), max_length=16)
     surname = models.CharField(_("cognome"), max_length=100)
     name = models.CharField(_("nome"), max_length=100)
     sex = models.CharField(_("sesso"), max_length=1, choices=Sex.choices)
@@ -103,6 +104,11 @@ class Person(TimeStampedModel):
                 name="person_codice_fiscale_shape",
             ),
             models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="person_sex_valid"),
+            models.UniqueConstraint(
+                fields=["organization", "codice_fiscale"],
+                name="person_codice_fiscale_unique_per_registry",
+                violation_error_message=_("Questa persona è già nell'anagrafica del Comune."),
+            ),
         ]
 
     def __str__(self) -> str:

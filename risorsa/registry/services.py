@@ -83,6 +83,14 @@ def _apply_person_fields(person: Person, fields: dict) -> None:
     person.sex = decoded.sex
     person.birth_place_code = decoded.birth_place_code
     person.search_text = search_text(person.surname, person.name, person.codice_fiscale)
+    # Unique within this registry only: another municipality's registry is never consulted.
+    twins = Person.objects.filter(
+        organization_id=person.organization_id, codice_fiscale=person.codice_fiscale
+    )
+    if twins.exclude(pk=person.pk).exists():
+        raise ValidationError(
+            {"codice_fiscale": _("Nell'anagrafica del Comune c'è già una persona con questo codice fiscale.")}
+        )
     person.full_clean()
 
 

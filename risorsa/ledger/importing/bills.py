@@ -349,13 +349,19 @@ def merge(ctx: Context) -> Counts:
     counts = Counts()
     p = ctx.params
     with connection.cursor() as cursor:
+        # Rows without `codice_comune` lie in the utility's default territory (check() made sure
+        # there is one when such rows exist).
+        for table in ("stage_customer", "stage_supply"):
+            cursor.execute(f"UPDATE {table} SET municipality = %(m)s WHERE municipality IS NULL", p)
+        # Each municipality keeps its own registry: a holder joins the registry of the territory
+        # of each of their customers.
         counts.people_created = insert_people(
             cursor,
             source=f"""
-                SELECT COALESCE(c.municipality, %(m)s) AS organization_id, h.cf AS codice_fiscale,
+                SELECT c.municipality AS organization_id, h.cf AS codice_fiscale,
                        h.surname, h.name, h.fold AS folded, h.sex, h.birth_date, h.place AS birth_place_code
                 FROM stage_holder h JOIN stage_customer c ON c.line = h.line
-                WHERE h.line IN {_first_rows("stage_holder", "cf")}
+                WHERE h.line IN {_first_rows("stage_customer", "cf, municipality")}
             """,
             params=p,
             now=ctx.now,
@@ -365,21 +371,25 @@ def merge(ctx: Context) -> Counts:
             f"""
             INSERT INTO ledger_customer
                 (utility_id, code, person_id, holder_surname, holder_name, municipality_id, created_run_id)
-            SELECT %(u)s, s.code, x.id, s.surname, s.name, COALESCE(s.municipality, %(m)s), %(r)s
-            FROM stage_customer s JOIN registry_person x ON x.codice_fiscale = s.cf
+            SELECT %(u)s, s.code, x.id, s.surname, s.name, s.municipality, %(r)s
+            FROM stage_customer s
+            JOIN registry_person x ON x.organization_id = s.municipality AND x.codice_fiscale = s.cf
             WHERE s.line IN {first_customers} AND NOT EXISTS (SELECT 1 FROM ledger_customer c WHERE c.utility_id = %(u)s AND c.code = s.code)
             """,
             p,
         )
-        # A known customer takes the holder's name and territory of the newest file.
+        # A known customer takes the holder's name and territory of the newest file (and the
+        # holder's record in that territory's registry).
         cursor.execute(
             f"""
             UPDATE ledger_customer SET
-                holder_surname = s.surname, holder_name = s.name, municipality_id = COALESCE(s.municipality, %(m)s)
+                holder_surname = s.surname, holder_name = s.name, municipality_id = s.municipality,
+                person_id = x.id
             FROM stage_customer s
+            JOIN registry_person x ON x.organization_id = s.municipality AND x.codice_fiscale = s.cf
             WHERE s.line IN {first_customers} AND ledger_customer.utility_id = %(u)s AND ledger_customer.code = s.code
               AND (ledger_customer.holder_surname <> s.surname OR ledger_customer.holder_name <> s.name
-                   OR ledger_customer.municipality_id <> COALESCE(s.municipality, %(m)s))
+                   OR ledger_customer.municipality_id <> s.municipality)
             """,
             p,
         )
@@ -402,7 +412,7 @@ def merge(ctx: Context) -> Counts:
         cursor.execute(
             f"""
             INSERT INTO ledger_supplypoint (customer_id, service, code, address, smart_meter, municipality_id)
-            SELECT c.id, s.service, s.code, s.address, NULL, COALESCE(s.municipality, %(m)s)
+            SELECT c.id, s.service, s.code, s.address, NULL, s.municipality
             FROM stage_supply s JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
             WHERE s.line IN {_first_rows("stage_supply", "customer_code, code")} AND NOT EXISTS (SELECT 1 FROM ledger_supplypoint x WHERE x.customer_id = c.id AND x.code = s.code)
             """,
@@ -410,11 +420,11 @@ def merge(ctx: Context) -> Counts:
         )
         cursor.execute(
             f"""
-            UPDATE ledger_supplypoint SET municipality_id = COALESCE(s.municipality, %(m)s)
+            UPDATE ledger_supplypoint SET municipality_id = s.municipality
             FROM stage_supply s JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
             WHERE s.line IN {_first_rows("stage_supply", "customer_code, code")}
               AND ledger_supplypoint.customer_id = c.id AND ledger_supplypoint.code = s.code
-              AND ledger_supplypoint.municipality_id <> COALESCE(s.municipality, %(m)s)
+              AND ledger_supplypoint.municipality_id <> s.municipality
             """,
             p,
         )

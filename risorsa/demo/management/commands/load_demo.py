@@ -110,11 +110,12 @@ class Command(BaseCommand):
 
     def _people(self, manager) -> int:
         rng = random.Random(2011)
-        known = set(Person.objects.values_list("codice_fiscale", flat=True))
+        registry_of = Person.objects.filter(organization=manager.organization)
+        known = set(registry_of.values_list("codice_fiscale", flat=True))
         created = 0
         households = {}
         for demo in demo_people():
-            person = Person.objects.filter(codice_fiscale=demo.codice_fiscale).first()
+            person = registry_of.filter(codice_fiscale=demo.codice_fiscale).first()
             if demo.codice_fiscale not in known:
                 person = registry.create_person(
                     membership=manager,
