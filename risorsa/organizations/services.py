@@ -6,14 +6,24 @@ from risorsa.organizations.models import Membership, Organization
 
 @transaction.atomic
 def ensure_organization(
-    *, code: str, kind: str, name: str, short_name: str, fiscal_code: str
+    *,
+    code: str,
+    kind: str,
+    name: str,
+    short_name: str,
+    fiscal_code: str,
+    codice_catastale: str | None = None,
+    default_municipality: Organization | None = None,
 ) -> Organization:
-    """Create or update the organization with this code (idempotent), validated."""
+    """Create or update the organization with this code (idempotent), validated. A municipality
+    names its territory (`codice_catastale`); a utility its `default_municipality`."""
     organization = Organization.objects.filter(code=code).first() or Organization(code=code)
     organization.kind = kind
     organization.name = name
     organization.short_name = short_name
     organization.fiscal_code = fiscal_code
+    organization.codice_catastale = codice_catastale
+    organization.default_municipality = default_municipality
     organization.full_clean()
     organization.save()
     return organization

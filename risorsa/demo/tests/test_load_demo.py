@@ -9,7 +9,9 @@ from risorsa.registry import codice_fiscale as cf
 from risorsa.registry.models import Household, Isee, Person, SocialAssessment
 
 USERNAMES = [
-    f"{org}.{role}" for org in ("comune", "aem", "ponte") for role in ("responsabile", "operatore", "lettore")
+    f"{org}.{role}"
+    for org in ("comune", "aem", "ponte", "crema", "a2a")
+    for role in ("responsabile", "operatore", "lettore")
 ]
 
 
@@ -21,7 +23,7 @@ def counts():
 
 
 @pytest.mark.django_db
-def test_loads_the_three_organizations_nine_logins_and_about_200_people(settings):
+def test_loads_two_territories_two_utilities_a_partner_their_logins_and_about_200_people(settings):
     settings.DEMO = True
     out = StringIO()
     call_command("load_demo", stdout=out)
@@ -30,7 +32,12 @@ def test_loads_the_three_organizations_nine_logins_and_about_200_people(settings
         "Comune di Cremona — Servizi Sociali",
         "AEM Cremona S.p.A.",
         "Centro di Solidarietà Il Ponte",
+        "Comune di Crema — Servizi Sociali",
+        "A2A Energia S.p.A.",
     }
+    # Each territory's registry holds its own people: A2A's customers are Crema's.
+    assert Person.objects.filter(organization__code="crema").count() == 6
+    assert not Person.objects.filter(organization__code="crema", customers__utility__code="aem").exists()
     for username in USERNAMES:
         assert username in printed
         assert User.objects.get(username=username).check_password("risorsa-demo")

@@ -1,4 +1,5 @@
-"""Load the demo set-up: three organizations, nine logins, about 200 people. Idempotent."""
+"""Load the demo set-up: two municipalities, two utilities and a partner, three logins each, about
+200 people in Cremona and a few A2A customers in Crema. Idempotent."""
 
 import hashlib
 import random
@@ -13,7 +14,7 @@ from django.db import transaction
 from risorsa.coordination.models import Deadline, Step
 from risorsa.coordination.services import meet_deadlines
 from risorsa.core.calendar import add_months
-from risorsa.demo.ledger import EXTRACTION, LATER_EXTRACTION, italian_amount, write_files
+from risorsa.demo.ledger import BILL_HEADER, EXTRACTION, LATER_EXTRACTION, italian_amount, write_files
 from risorsa.demo.people import demo_people
 from risorsa.interventions import services as intervention_services
 from risorsa.ledger import services as ledger
@@ -23,6 +24,7 @@ from risorsa.organizations.models import OrganizationKind, Role
 from risorsa.organizations.services import ensure_member, ensure_organization
 from risorsa.protection import services as protection_services
 from risorsa.protection.models import ContactChannel, EndReason, Protection
+from risorsa.registry import codice_fiscale as cf
 from risorsa.registry import services as registry
 from risorsa.registry.models import FragilityLevel, Isee, Person
 from risorsa.repayment import services as repayment
@@ -31,6 +33,9 @@ from risorsa.repayment.schedule import Terms
 
 DEMO_PASSWORD = "risorsa-demo"  # noqa: S105 - demo data only, refused outside DEBUG/RISORSA_DEMO
 
+# code, kind, name, short name, fiscal code, codice catastale (a municipality's territory),
+# default municipality (of a utility's rows without codice_comune). Crema and A2A are the other
+# territory and the other utility: each organization sees only its own.
 ORGANIZATIONS = [
     (
         "comune",
@@ -38,20 +43,36 @@ ORGANIZATIONS = [
         "Comune di Cremona — Servizi Sociali",
         "Comune di Cremona",
         "00297960197",
+        "D150",
+        None,
     ),
-    ("aem", OrganizationKind.UTILITY, "AEM Cremona S.p.A.", "AEM", "01336280191"),
+    ("aem", OrganizationKind.UTILITY, "AEM Cremona S.p.A.", "AEM", "01336280191", None, "comune"),
     (
         "ponte",
         OrganizationKind.PARTNER,
         "Centro di Solidarietà Il Ponte",
         "Il Ponte",
         "93004560194",
+        None,
+        None,
     ),
+    (
+        "crema",
+        OrganizationKind.MUNICIPALITY,
+        "Comune di Crema — Servizi Sociali",
+        "Comune di Crema",
+        "91035680197",
+        "D142",
+        None,
+    ),
+    ("a2a", OrganizationKind.UTILITY, "A2A Energia S.p.A.", "A2A", "12883450152", None, "crema"),
 ]
 STAFF = {
     "comune": [("Giulia", "Ferrari"), ("Marco", "Bernardi"), ("Anna", "Rota")],
     "aem": [("Paolo", "Ghidetti"), ("Silvia", "Manfredi"), ("Luca", "Tedoldi")],
     "ponte": [("Chiara", "Boldori"), ("Davide", "Rizzi"), ("Elena", "Sacchi")],
+    "crema": [("Franca", "Bonizzi"), ("Stefano", "Moretti"), ("Laura", "Cattaneo")],
+    "a2a": [("Roberto", "Villa"), ("Marta", "Colombo"), ("Giorgio", "Brambilla")],
 }
 ROLES = [Role.MANAGER, Role.OPERATOR, Role.READER]
 
@@ -64,6 +85,40 @@ REASONS = [
     "Famiglia sfrattata e ricollocata in alloggio comunale; debiti pregressi.",
     "Cassa integrazione a zero ore da sei mesi; mutuo in sospensione.",
 ]
+
+
+CREMA_PEOPLE = [
+    ("BONVICINI", "ROSA", "F"),
+    ("GUERINI", "ANGELO", "M"),
+    ("STANGA", "LUISA", "F"),
+    ("ZANINI", "PIETRO", "M"),
+    ("DONATI", "CARLA", "F"),
+    ("MARAZZI", "FRANCO", "M"),
+]
+
+
+def other_territory_bills() -> Path:
+    """A2A's bills in Crema (its default territory: no codice_comune column needed)."""
+    rows = [BILL_HEADER]
+    for index, (surname, name, sex) in enumerate(CREMA_PEOPLE):
+        code = cf.encode(
+            surname=surname,
+            name=name,
+            sex=sex,
+            birth_date=date(1955 + 4 * index, 3, 1 + index),
+            birth_place_code="D142",
+        )
+        for month in (9, 11):
+            amount = 9000 + 2500 * index + 100 * month
+            rows.append(
+                f"A2A{index:05d};{code};{surname};{name};GAS;{880000000000 + index:014d};"
+                f"Via Mazzini {index + 1}, Crema;A2A/2009/{index:04d}{month:02d};01/{month:02d}/2009;"
+                f"21/{month:02d}/2009;{italian_amount(amount)};{italian_amount(amount if index % 2 else 0)}"
+            )
+    path = Path(settings.VAR_DIR) / "demo" / "a2a_fatture.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
 
 
 class Command(BaseCommand):
@@ -91,9 +146,16 @@ class Command(BaseCommand):
 
     def _organizations_and_logins(self):
         members = {}
-        for code, kind, name, short_name, fiscal_code in ORGANIZATIONS:
-            organization = ensure_organization(
-                code=code, kind=kind, name=name, short_name=short_name, fiscal_code=fiscal_code
+        organizations = {}
+        for code, kind, name, short_name, fiscal_code, catastale, default in ORGANIZATIONS:
+            organization = organizations[code] = ensure_organization(
+                code=code,
+                kind=kind,
+                name=name,
+                short_name=short_name,
+                fiscal_code=fiscal_code,
+                codice_catastale=catastale,
+                default_municipality=organizations[default] if default else None,
             )
             for role, (first_name, last_name) in zip(ROLES, STAFF[code], strict=True):
                 username = f"{code}.{role.value}"
@@ -171,6 +233,7 @@ class Command(BaseCommand):
         imported += self._import(operator, "fatture", demo.files["fatture_novembre"], LATER_EXTRACTION)
         self._follow_up(members["comune.operatore"].user)
         imported += self._plans_and_interventions(members, demo.protected)
+        imported += self._import(members["a2a.operatore"], "fatture", other_territory_bills(), EXTRACTION)
         return imported
 
     def _import(self, operator, kind: str, path: Path, as_of: date) -> int:
