@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "risorsa.repayment",
     "risorsa.protection",
     "risorsa.interventions",
+    "risorsa.privacy",
     "risorsa.home",
     "risorsa.demo",
 ]
@@ -326,6 +327,15 @@ PROTECTION_SOFT_CAP = env_int("PROTECTION_SOFT_CAP", 130)
 # Working days after its due date that an unpaid installment waits before it counts as missed.
 PLAN_GRACE_DAYS = env_int("PLAN_GRACE_DAYS", 5)
 
+# Uploads of the utility's files: refused past this size, as they stream (see risorsa/ledger/uploads.py).
+RISORSA_MAX_UPLOAD_MB = env_int("RISORSA_MAX_UPLOAD_MB", 200)
+# Received files are deleted this many days after they arrive; their hash and report stay.
+IMPORT_FILE_RETENTION_DAYS = env_int("RISORSA_IMPORT_FILE_RETENTION_DAYS", 90)
+# People with no open case are anonymised this many years after their last activity (GDPR art. 5).
+PERSONAL_DATA_RETENTION_YEARS = env_int("RISORSA_PERSONAL_DATA_RETENTION_YEARS", 10)
+for _name in ("RISORSA_MAX_UPLOAD_MB", "IMPORT_FILE_RETENTION_DAYS", "PERSONAL_DATA_RETENTION_YEARS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"RISORSA_{_name.removeprefix('RISORSA_')} must be at least 1")
 
 # The territory's patron saint, a local holiday for working-day deadlines (Cremona: Sant'Omobono).
 PATRON_SAINT_DAY = env_day("PATRON_SAINT_DAY", "13/11")

@@ -12,5 +12,6 @@ urlpatterns = [
     path("repayment/", include("risorsa.repayment.urls")),
     path("protection/", include("risorsa.protection.urls")),
     path("interventions/", include("risorsa.interventions.urls")),
+    path("privacy/", include("risorsa.privacy.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
