@@ -186,7 +186,7 @@ MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
 
 @membership_required(kinds=MUNICIPALITY)
 def registry_mismatches(request):
-    """"Da verificare": holders the utility's files name otherwise than the registry."""
+    """ "Da verificare": holders the utility's files name otherwise than the registry."""
     mismatches = selectors.registry_mismatches_for(membership=request.membership)
     page = Paginator(mismatches, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     record_access(request, rows=len(page.object_list))

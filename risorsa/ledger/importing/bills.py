@@ -278,11 +278,10 @@ def check(ctx: Context) -> dict[str, dict]:
 
 def territories() -> dict[str, int]:
     """The municipalities using Risorsa, by codice catastale."""
-    return dict(
-        Organization.objects.filter(
-            kind=OrganizationKind.MUNICIPALITY, codice_catastale__isnull=False
-        ).values_list("codice_catastale", "pk")
-    )
+    municipalities = Organization.objects.filter(
+        kind=OrganizationKind.MUNICIPALITY, codice_catastale__isnull=False
+    ).values_list("codice_catastale", "pk")
+    return {code: pk for code, pk in municipalities if code}
 
 
 def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]:

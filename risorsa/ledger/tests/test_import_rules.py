@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from risorsa.ledger.models import Bill, BillRevision, ImportStatus
+from risorsa.ledger.models import Bill, BillRevision, ImportRun, ImportStatus
 from risorsa.ledger.tests.helpers import SAMPLES, import_file, import_sample
 
 
@@ -89,3 +89,25 @@ def test_a_payment_without_bill_number_pays_the_oldest_open_bills_first(utility,
     assert import_file(utility, "pagamenti", path).unchanged == 1
     second.refresh_from_db()
     assert second.residual == second_before - Decimal("10.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_system_failure_shows_and_logs_no_row_value(utility, monkeypatch, caplog):
+    """Issue 9, point 7: a database error's text quotes rows; users and the log read none of it."""
+    from django.db import IntegrityError
+
+    from risorsa.ledger.importing import bills
+    from risorsa.ledger.importing.engine import ImportFailed
+
+    def failing_merge(context):
+        raise IntegrityError('duplicate key value (codice_fiscale)=(RSSMRA61C14D150U) "ROSSI MARIO"')
+
+    monkeypatch.setattr(bills, "merge", failing_merge)
+    with pytest.raises(ImportFailed) as failure:
+        import_sample(utility, "fatture", "fatture_ok.csv")
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.FAILED
+    assert "IntegrityError" in run.failure and f"n. {run.pk}" in run.failure
+    for text in (run.failure, str(failure.value), caplog.text):
+        assert "RSSMRA61C14D150U" not in text and "ROSSI" not in text
+    assert not Bill.objects.exists()

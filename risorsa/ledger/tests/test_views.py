@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from risorsa.audit.models import AccessLog
 from risorsa.ledger.models import Bill, Credit, ImportRun, ImportStatus
 from risorsa.ledger.tests.helpers import SAMPLES, import_sample
-from risorsa.audit.models import AccessLog
 
 
 @pytest.fixture
