@@ -15,28 +15,30 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from risorsa.core.exceptions import DomainError
 
 CHUNK = 1 << 20
 
 # The first bytes of the binary formats most likely to be sent by mistake (or on purpose).
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"MZ", "programma Windows"),
-    (b"\x7fELF", "programma"),
-    (b"PK\x03\x04", "archivio ZIP o foglio Excel"),
-    (b"\xd0\xcf\x11\xe0", "documento Office (Excel 97-2003)"),
-    (b"%PDF", "PDF"),
-    (b"\x89PNG", "immagine PNG"),
-    (b"\xff\xd8\xff", "immagine JPEG"),
-    (b"GIF8", "immagine GIF"),
-    (b"\x1f\x8b", "archivio gzip"),
-    (b"BZh", "archivio bzip2"),
-    (b"7z\xbc\xaf", "archivio 7-Zip"),
-    (b"Rar!", "archivio RAR"),
-    (b"\xfd7zXZ", "archivio xz"),
-    (b"SQLite format 3", "database SQLite"),
+SIGNATURES: tuple[tuple[bytes, Promise], ...] = (
+    (b"MZ", gettext_lazy("programma Windows")),
+    (b"\x7fELF", gettext_lazy("programma")),
+    (b"PK\x03\x04", gettext_lazy("archivio ZIP o foglio Excel")),
+    (b"\xd0\xcf\x11\xe0", gettext_lazy("documento Office (Excel 97-2003)")),
+    (b"%PDF", gettext_lazy("PDF")),
+    (b"\x89PNG", gettext_lazy("immagine PNG")),
+    (b"\xff\xd8\xff", gettext_lazy("immagine JPEG")),
+    (b"GIF8", gettext_lazy("immagine GIF")),
+    (b"\x1f\x8b", gettext_lazy("archivio gzip")),
+    (b"BZh", gettext_lazy("archivio bzip2")),
+    (b"7z\xbc\xaf", gettext_lazy("archivio 7-Zip")),
+    (b"Rar!", gettext_lazy("archivio RAR")),
+    (b"\xfd7zXZ", gettext_lazy("archivio xz")),
+    (b"SQLite format 3", gettext_lazy("database SQLite")),
 )
 # Bytes Windows-1252 leaves undefined: a file that is not UTF-8 and holds one of them is no text.
 CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
