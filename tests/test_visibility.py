@@ -124,7 +124,7 @@ RULES: dict[str, Rule] = {
     "second-factor-enroll": Rule(MEMBERS),
     "set_language": Rule(statuses(302, anonymous=302), method="post", data={"language": "en", "next": "/"}),
     "admin:login": Rule(EVERYONE),
-    "registry:person-list": Rule(MEMBERS),
+    "registry:person-list": Rule(members_of(*MUNICIPALITIES, "ponte")),
     "registry:person-create": Rule(municipality_writers(orgs=MUNICIPALITIES)),
     "registry:person-detail": Rule(municipality(), kwargs={"pk": "person"}),
     "registry:person-update": Rule(municipality_writers(), kwargs={"pk": "person"}),
@@ -157,7 +157,7 @@ RULES: dict[str, Rule] = {
     "coordination:todo": Rule(MEMBERS),
     "coordination:sla-list": Rule(MEMBERS),
     "coordination:sla-update": Rule(
-        managers_of(*MUNICIPALITIES, status=302),
+        managers_of(*CREMONA, status=302),  # Cremona's table: Crema's manager finds nothing
         kwargs={"pk": "sla_rule"},
         method="post",
         data={"working_days": "4"},
@@ -389,7 +389,7 @@ def world(personas, organizations, municipality, utility):
         "deadline": deadline,
         "plan": plan,
         "intervention": intervention,
-        "sla_rule": SlaRule.objects.get(step=Step.EVALUATE_REDUCTION),
+        "sla_rule": SlaRule.objects.get(step=Step.EVALUATE_REDUCTION, municipality=municipality),
         "mismatch": mismatch,
     }
 

@@ -34,10 +34,29 @@ SLA_DEFAULTS = {
 }
 
 
-class SlaRule(models.Model):
-    """How many working days an organization kind has for a step (the SLA table)."""
+class SlaRuleQuerySet(models.QuerySet):
+    def visible_to(self, membership: Membership | None):
+        """A municipality reads its own territory's table; a utility or a partner, who may work in
+        several territories, every table (read-only: the municipality's manager sets its own)."""
+        if membership is None:
+            return self.none()
+        if membership.organization.kind == OrganizationKind.MUNICIPALITY:
+            return self.filter(municipality_id=membership.organization_id)
+        return self
 
-    step = models.CharField(_("passaggio"), max_length=40, choices=Step.choices, unique=True)
+
+class SlaRule(models.Model):
+    """How many working days an organization kind has for a step: each municipality's SLA table,
+    the agreement of its territory with the utilities and the partner."""
+
+    municipality = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="sla_rules",
+        verbose_name=_("Comune"),
+        limit_choices_to={"kind": OrganizationKind.MUNICIPALITY},
+    )
+    step = models.CharField(_("passaggio"), max_length=40, choices=Step.choices)
     owner_kind = models.CharField(_("in carico a"), max_length=10, choices=OrganizationKind.choices)
     working_days = models.PositiveSmallIntegerField(_("giorni lavorativi"))
     updated_at = models.DateTimeField(_("modificato il"), auto_now=True)
@@ -50,14 +69,17 @@ class SlaRule(models.Model):
         verbose_name=_("modificato da"),
     )
 
+    objects = SlaRuleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("tempo massimo (SLA)")
         verbose_name_plural = _("tempi massimi (SLA)")
-        ordering = ["step"]
+        ordering = ["municipality", "step"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(working_days__gte=0, working_days__lte=250), name="sla_days_in_range"
-            )
+            ),
+            models.UniqueConstraint(fields=["municipality", "step"], name="one_sla_per_step_and_territory"),
         ]
 
     def __str__(self) -> str:

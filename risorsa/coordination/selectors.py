@@ -24,13 +24,17 @@ def todo_for(*, membership: Membership | None, everyone: bool = False) -> QueryS
     )
 
 
-def sla_rules() -> QuerySet[SlaRule]:
-    """The SLA table (the same for every organization: it is the territory's agreement)."""
-    return SlaRule.objects.select_related("updated_by").order_by("step")
+def sla_rules(*, membership: Membership | None) -> QuerySet[SlaRule]:
+    """The SLA tables the member reads: a municipality its own, others every territory's."""
+    return (
+        SlaRule.objects.visible_to(membership)
+        .select_related("municipality", "updated_by")
+        .order_by("municipality__name", "step")
+    )
 
 
-def get_sla_rule(*, pk: int) -> SlaRule:
-    return get_object_or_404(SlaRule, pk=pk)
+def get_sla_rule(*, membership: Membership | None, pk: int) -> SlaRule:
+    return get_object_or_404(SlaRule.objects.visible_to(membership), pk=pk)
 
 
 def latest_deadline(*, subject: Model, step: str) -> Deadline | None:

@@ -9,26 +9,52 @@ from django.utils.translation import gettext as _
 
 from risorsa.coordination.models import SLA_DEFAULTS, Deadline, SlaRule, Step
 from risorsa.core.calendar import add_working_days
-from risorsa.core.exceptions import DomainError
-from risorsa.organizations.models import Organization
+from risorsa.core.exceptions import DomainError, PermissionDenied
+from risorsa.organizations.models import Organization, OrganizationKind
+from risorsa.organizations.selectors import membership_for
 from risorsa.registry.models import Person
 
 
-def sla_rule(step: str) -> SlaRule:
-    """The step's row of the SLA table, created with its default the first time it is needed."""
+def sla_table(municipality: Organization) -> None:
+    """Give a municipality its SLA table, with the code's defaults, the first time it is needed."""
+    SlaRule.objects.bulk_create(
+        [
+            SlaRule(municipality=municipality, step=step, owner_kind=kind, working_days=days)
+            for step, (kind, days) in SLA_DEFAULTS.items()
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def sla_rule(step: str, municipality: Organization) -> SlaRule:
+    """The step's row of the territory's SLA table, created with its default when first needed."""
     owner_kind, days = SLA_DEFAULTS[Step(step)]
     rule, _created = SlaRule.objects.get_or_create(
-        step=step, defaults={"owner_kind": owner_kind, "working_days": days}
+        municipality=municipality, step=step, defaults={"owner_kind": owner_kind, "working_days": days}
     )
     return rule
+
+
+def _customer_of(subject: models.Model):
+    return subject if hasattr(subject, "holder_surname") else getattr(subject, "customer", None)
 
 
 def _person_of(subject: models.Model) -> Person | None:
     """The person a step is about (a customer's holder), so that their municipality sees it."""
     if isinstance(subject, Person):
         return subject
-    customer = subject if hasattr(subject, "holder_surname") else getattr(subject, "customer", None)
-    return getattr(customer, "person", None)
+    return getattr(_customer_of(subject), "person", None)
+
+
+def _territory_of(subject: models.Model, owner: Organization, person: Person | None) -> Organization | None:
+    """Whose SLA table sets the deadline: the municipality that owns the step, else the one whose
+    territory the customer lies in, else the one keeping the person."""
+    if owner.kind == OrganizationKind.MUNICIPALITY:
+        return owner
+    customer = _customer_of(subject)
+    if customer is not None:
+        return customer.municipality
+    return person.organization if person is not None else None
 
 
 def open_deadline(
@@ -45,7 +71,9 @@ def open_deadline(
     person = person or _person_of(subject)
     opened_on = opened_on or timezone.localdate()
     if due_on is None:
-        due_on = add_working_days(opened_on, sla_rule(step).working_days)
+        territory = _territory_of(subject, owner, person)
+        days = sla_rule(step, territory).working_days if territory else SLA_DEFAULTS[Step(step)][1]
+        due_on = add_working_days(opened_on, days)
     with transaction.atomic():
         existing = (
             Deadline.objects.open()
@@ -80,7 +108,11 @@ def meet_deadlines(*, subject: models.Model, steps: list[str], on: date | None =
 
 
 def update_sla_rule(*, rule: SlaRule, working_days: int, by) -> SlaRule:
-    """Change a step's working days; open deadlines keep the due date they were given."""
+    """Change a step's working days in the manager's own territory; open deadlines keep the due
+    date they were given."""
+    membership = membership_for(user=by)
+    if membership is None or not membership.is_manager or membership.organization_id != rule.municipality_id:
+        raise PermissionDenied(_("Solo il responsabile del Comune cambia i tempi del suo territorio."))
     if not 0 <= working_days <= 250:
         raise DomainError(_("I giorni lavorativi devono essere tra 0 e 250."))
     rule.working_days = working_days

@@ -28,14 +28,17 @@ def todo_list(request):
 
 @membership_required
 def sla_list(request):
-    rules = selectors.sla_rules()
-    return render(request, "coordination/slarule_list.html", {"rules": rules})
+    if request.membership.is_municipality:
+        services.sla_table(request.membership.organization)
+    rules = list(selectors.sla_rules(membership=request.membership))
+    territories = len({rule.municipality_id for rule in rules})
+    return render(request, "coordination/slarule_list.html", {"rules": rules, "territories": territories})
 
 
 @membership_required(kinds=(OrganizationKind.MUNICIPALITY,), roles=MANAGERS)
 @require_POST
 def sla_update(request, pk):
-    rule = selectors.get_sla_rule(pk=pk)
+    rule = selectors.get_sla_rule(membership=request.membership, pk=pk)
     form = SlaRuleForm(request.POST, instance=rule)
     if form.is_valid():
         try:

@@ -21,6 +21,9 @@ from risorsa.registry.forms import (
 )
 
 MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
+# The registry is the municipality's, and the partner's for the people referred to it; a utility
+# knows its customers (ledger), never the registry.
+REGISTRY_READERS = (OrganizationKind.MUNICIPALITY, OrganizationKind.PARTNER)
 
 
 def _submit(form, action):
@@ -34,7 +37,7 @@ def _submit(form, action):
         return None
 
 
-@membership_required
+@membership_required(kinds=REGISTRY_READERS)
 @require_http_methods(["GET", "POST"])
 def person_list(request):
     # A search may be a codice fiscale: it travels in a POST body, never in the URL and so never in

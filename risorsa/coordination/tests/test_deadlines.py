@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from risorsa.coordination.models import Deadline, SlaRule, Step
 from risorsa.coordination.selectors import todo_for
-from risorsa.coordination.services import meet_deadlines, open_deadline
+from risorsa.coordination.services import meet_deadlines, open_deadline, sla_rule
 from risorsa.ledger.models import Customer
 from risorsa.registry.tests.factories import PersonFactory
 
@@ -120,8 +120,8 @@ def test_the_queue_page_marks_late_steps_with_fixed_queries(client_for, utility,
 
 
 @pytest.mark.django_db
-def test_a_municipality_manager_changes_the_sla_and_others_cannot(client_for):
-    rule = SlaRule.objects.get(step=Step.CONTACT_AFTER_REDUCTION)
+def test_a_municipality_manager_changes_the_sla_and_others_cannot(client_for, municipality):
+    rule = sla_rule(Step.CONTACT_AFTER_REDUCTION, municipality)
     url = reverse("coordination:sla-update", args=[rule.pk])
     response = client_for("comune.responsabile").post(url, {"working_days": "5"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -130,13 +130,14 @@ def test_a_municipality_manager_changes_the_sla_and_others_cannot(client_for):
     assert rule.updated_by.username == "comune.responsabile"
     assert client_for("comune.operatore").post(url, {"working_days": "9"}).status_code == 403
     assert client_for("aem.responsabile").post(url, {"working_days": "9"}).status_code == 404
+    assert client_for("crema.responsabile").post(url, {"working_days": "9"}).status_code == 404
     rule.refresh_from_db()
     assert rule.working_days == 5
 
 
 @pytest.mark.django_db
-def test_an_sla_out_of_range_is_refused_in_italian(client_for):
-    rule = SlaRule.objects.get(step=Step.CONTACT_AFTER_REDUCTION)
+def test_an_sla_out_of_range_is_refused_in_italian(client_for, municipality):
+    rule = sla_rule(Step.CONTACT_AFTER_REDUCTION, municipality)
     response = client_for("comune.responsabile").post(
         reverse("coordination:sla-update", args=[rule.pk]), {"working_days": "400"}, HTTP_HX_REQUEST="true"
     )
@@ -146,8 +147,36 @@ def test_an_sla_out_of_range_is_refused_in_italian(client_for):
 
 
 @pytest.mark.django_db
-def test_the_migrated_sla_table_holds_the_defaults_of_the_code():
+def test_each_territory_starts_from_the_codes_defaults_and_keeps_its_own_table(client_for, organizations):
     from risorsa.coordination.models import SLA_DEFAULTS
 
-    rows = {rule.step: (rule.owner_kind, rule.working_days) for rule in SlaRule.objects.all()}
+    assert client_for("comune.lettore").get(reverse("coordination:sla-list")).status_code == 200
+    rows = {
+        rule.step: (rule.owner_kind, rule.working_days)
+        for rule in SlaRule.objects.filter(municipality=organizations["comune"])
+    }
     assert rows == {str(step): (str(kind), days) for step, (kind, days) in SLA_DEFAULTS.items()}
+
+    # Crema's manager shortens Crema's evaluation; Cremona's deadlines keep Cremona's table.
+    crema_rule = sla_rule(Step.EVALUATE_REDUCTION, organizations["crema"])
+    client_for("crema.responsabile").post(
+        reverse("coordination:sla-update", args=[crema_rule.pk]), {"working_days": "1"}
+    )
+    utility = organizations["aem"]
+    monday = date(2026, 11, 23)
+    in_cremona = open_deadline(
+        step=Step.EVALUATE_REDUCTION,
+        subject=customer_of(utility, organizations["comune"], "C1"),
+        owner=organizations["comune"],
+        opened_on=monday,
+    )
+    in_crema = open_deadline(
+        step=Step.EVALUATE_REDUCTION,
+        subject=customer_of(utility, organizations["crema"], "C2"),
+        owner=organizations["crema"],
+        opened_on=monday,
+    )
+    assert (in_cremona.due_on, in_crema.due_on) == (date(2026, 11, 30), date(2026, 11, 24))
+    page = client_for("crema.responsabile").get(reverse("coordination:sla-list")).content.decode()
+    assert 'name="working_days" value="1"' in page
+    assert page.count('id="sla-') == len(SLA_DEFAULTS)  # its own table only, not Cremona's too

@@ -74,9 +74,12 @@ def test_pages_the_results(client_for, municipality, settings):
 
 @pytest.mark.django_db
 def test_other_organizations_see_no_one_they_do_not_serve(client_for, people):
-    for persona in ("aem.operatore", "ponte.operatore"):
+    # Another territory's municipality and the partner (no one referred yet) find no one.
+    for persona in ("crema.operatore", "ponte.operatore"):
         response = client_for(persona).get(reverse("registry:person-list"))
         assert _found(response) == set()
+    # A utility knows its customers, not the registry: the page does not exist for it.
+    assert client_for("aem.operatore").get(reverse("registry:person-list")).status_code == 404
 
 
 def _queries(client, url, params):
