@@ -352,6 +352,12 @@ def merge(ctx: Context) -> Counts:
         # there is one when such rows exist).
         for table in ("stage_customer", "stage_supply"):
             cursor.execute(f"UPDATE {table} SET municipality = %(m)s WHERE municipality IS NULL", p)
+        # The statements below join the staged customers and supply points by their keys.
+        cursor.execute("CREATE INDEX stage_customer_code ON stage_customer (code)")
+        cursor.execute("CREATE INDEX stage_supply_key ON stage_supply (customer_code, code)")
+        if connection.vendor == "postgresql":  # the planner must see the territories just set
+            cursor.execute("ANALYZE stage_customer")
+            cursor.execute("ANALYZE stage_supply")
         # Each municipality keeps its own registry: a holder joins the registry of the territory
         # of each of their customers.
         counts.people_created = insert_people(
@@ -377,6 +383,10 @@ def merge(ctx: Context) -> Counts:
             """,
             p,
         )
+        if cursor.rowcount > 1000 and connection.vendor == "postgresql":
+            # Many new customers (a first file): without fresh statistics the planner joins the
+            # supply points and bills below to what it believes an empty table.
+            cursor.execute("ANALYZE ledger_customer")
         # A known customer takes the holder's name and territory of the newest file (and the
         # holder's record in that territory's registry).
         cursor.execute(
