@@ -106,6 +106,8 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(_("ricevuto il"), auto_now_add=True)
     started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
+    # Written as the rows are read; a run "in corso" whose heartbeat stops was interrupted.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("terminato il"), null=True, blank=True)
     status = models.CharField(
         _("stato"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -283,3 +283,67 @@ def resolve_registry_mismatch(*, mismatch: RegistryMismatch, by) -> RegistryMism
         raise DomainError(_("Questa segnalazione è già stata verificata."))
     mismatch.refresh_from_db()
     return mismatch
+
+
+# A run "in corso" whose heartbeat (written as its rows are read) stopped this long ago, and that
+# holds no merge lock, was interrupted: the process killed, the worker gone, the connection lost.
+INTERRUPTED_AFTER = timedelta(minutes=1)
+
+
+def mark_interrupted_imports(*, today: date | None = None, customers=None, utility_id: int | None = None):
+    """Mark interrupted runs failed ("importazione interrotta"), so that their page stops waiting
+    and offers a retry. Run by the daily follow-up, by the worker before each import and by the
+    page of a run in progress. A merge holds its utility's row lock for its whole transaction: on
+    PostgreSQL a run whose utility is locked is alive, however old its heartbeat (SQLite lets one
+    writer at a time, so the mark waits for the merge and then finds it finished)."""
+    if customers is not None:  # the follow-up after a payments import: not the moment
+        return {}
+    now = timezone.now()
+    stale = ImportRun.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=now - INTERRUPTED_AFTER)
+    if utility_id is not None:
+        stale = stale.filter(utility_id=utility_id)
+    marked = 0
+    for run in stale.only("pk", "utility_id"):
+        with transaction.atomic():
+            if connection.vendor == "postgresql" and not (
+                Organization.objects.select_for_update(no_key=True, skip_locked=True)
+                .filter(pk=run.utility_id)
+                .exists()
+            ):
+                continue  # its merge is running
+            marked += ImportRun.objects.filter(
+                pk=run.pk, status=ImportStatus.RUNNING, heartbeat_at__lt=now - INTERRUPTED_AFTER
+            ).update(
+                status=ImportStatus.FAILED,
+                finished_at=now,
+                failure=_(
+                    "Importazione interrotta: il lavoro si è fermato prima della fine (processo "
+                    "terminato o connessione persa). Nulla è stato scritto: puoi riprovare."
+                ),
+            )
+    return {"importazioni interrotte": marked}
+
+
+def retry_import(*, run: ImportRun, by) -> ImportRun:
+    """Queue again the stored file of a run that failed: a new run takes the file over."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if (
+            run.status != ImportStatus.FAILED
+            or not is_kept_file(run.file_path)
+            or not Path(run.file_path).exists()
+        ):
+            raise DomainError(_("Questa importazione non si può riprovare: ricarica il file."))
+        retry = _record_receipt(
+            utility=run.utility,
+            kind=run.kind,
+            mode=run.mode,
+            as_of=run.as_of,
+            path=Path(run.file_path),
+            file_name=run.file_name,
+            started_by=by,
+        )
+        # One file, one keeper: the retention deletes it with the new run, not the old one.
+        ImportRun.objects.filter(pk=run.pk).update(file_path="")
+        enqueue_import(run=retry)
+    return retry

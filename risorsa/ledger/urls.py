@@ -9,6 +9,7 @@ urlpatterns = [
     path("imports/new/", views.import_create, name="import-create"),
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("imports/<int:pk>/issues.csv", views.import_issues_csv, name="import-issues-csv"),
+    path("imports/<int:pk>/retry/", views.import_retry, name="import-retry"),
     path("customers/<int:pk>/", views.customer_detail, name="customer-detail"),
     path("arrears/", views.arrears_list, name="arrears"),
     re_path(r"^arrears/export\.(?P<fmt>csv|xlsx)$", views.arrears_export, name="arrears-export"),

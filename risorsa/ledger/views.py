@@ -13,6 +13,7 @@ from risorsa.audit.services import audited_rows, record_access
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger import exports, selectors, services
 from risorsa.ledger.forms import ArrearsFilterForm, ImportUploadForm
+from risorsa.ledger.models import ImportStatus
 from risorsa.ledger.uploads import CheckedUploadHandler
 from risorsa.organizations.access import WRITERS, membership_required
 from risorsa.organizations.models import OrganizationKind
@@ -65,6 +66,11 @@ def _import_create(request):
 @membership_required(kinds=LEDGER_READERS)
 def import_detail(request, pk):
     run = selectors.get_import_run_for(membership=request.membership, pk=pk)
+    if (
+        run.status == ImportStatus.RUNNING
+        and services.mark_interrupted_imports(utility_id=run.utility_id)["importazioni interrotte"]
+    ):
+        run.refresh_from_db()  # it stopped: the page stops waiting and offers a retry
     # The invalid rows quote the file (people of every territory): they stay with the sender.
     rows = run.issues.all() if request.membership.is_utility else run.issues.none()
     issues = Paginator(rows, 100).get_page(request.GET.get("page"))
@@ -200,3 +206,15 @@ def registry_mismatch_resolve(request, pk):
     services.resolve_registry_mismatch(mismatch=mismatch, by=request.user)
     messages.success(request, _("Segnato come verificato."))
     return redirect("ledger:registry-mismatches")
+
+
+@membership_required(kinds=UTILITY, roles=WRITERS)
+@require_http_methods(["POST"])
+def import_retry(request, pk):
+    run = selectors.get_import_run_for(membership=request.membership, pk=pk)
+    try:
+        retry = services.retry_import(run=run, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("ledger:import-detail", pk=run.pk)
+    return redirect("ledger:import-detail", pk=retry.pk)

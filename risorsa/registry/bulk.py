@@ -25,7 +25,8 @@ def insert_people(cursor, *, source: str, params: dict, now: datetime) -> int:
     `source` is a SELECT with the columns of PERSON_SOURCE_COLUMNS, one row per registry and
     codice fiscale;
     `params` are its parameters (pyformat). Registry-only fields start empty: the municipality
-    fills them when the person becomes its case.
+    fills them when the person becomes its case. Two utilities' imports bringing the same new
+    person at once both succeed: the second finds the first's row (ON CONFLICT DO NOTHING).
     """
     cursor.execute(
         f"""
@@ -40,6 +41,7 @@ def insert_people(cursor, *, source: str, params: dict, now: datetime) -> int:
         WHERE NOT EXISTS (
             SELECT 1 FROM registry_person x
             WHERE x.organization_id = q.organization_id AND x.codice_fiscale = q.codice_fiscale)
+        ON CONFLICT (organization_id, codice_fiscale) DO NOTHING
         """,  # noqa: S608 - `source` is the importer's constant SQL, never input
         {**params, "registry_now": now},
     )

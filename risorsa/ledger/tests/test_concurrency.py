@@ -66,3 +66,38 @@ def test_overlapping_imports_leave_no_duplicate_and_no_lost_update(organizations
     for bill in Bill.objects.all():
         assert f"{bill.residual:.2f}".replace(".", ",") == expected[bill.number]
         assert bill.as_of == date(2010, 3, 31)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_utilities_bringing_the_same_new_people_at_once_both_succeed(organizations):
+    """Each utility's merge holds only its own lock: both insert the same people into Cremona's
+    registry at the same time; the second finds the first's rows instead of failing on the key."""
+    from risorsa.ledger.models import Customer
+    from risorsa.registry.models import Person
+
+    organizations["a2a"].default_municipality = organizations["comune"]
+    organizations["a2a"].save()
+    results = {}
+    barrier = threading.Barrier(2)
+
+    def run(code):
+        try:
+            barrier.wait()
+            results[code] = import_file(organizations[code], "fatture", SAMPLES / "fatture_ok.csv")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(code,)) for code in ("aem", "a2a")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {run.status for run in results.values()} == {ImportStatus.DONE}, {
+        code: run.failure for code, run in results.items()
+    }
+    people = Person.objects.count()
+    assert people == Customer.objects.filter(utility=organizations["aem"]).values("person").distinct().count()
+    assert set(Customer.objects.values_list("person", flat=True)) == set(
+        Person.objects.values_list("pk", flat=True)
+    )
+    assert results["aem"].people_created + results["a2a"].people_created == people
