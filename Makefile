@@ -22,10 +22,11 @@ run: install
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py giornaliero
-	@# The background worker runs the imports uploaded through the web, and the daily follow-up
-	@# runs again every hour; both stop with the server.
+	@# The background worker runs the imports uploaded through the web (without the reloader,
+	@# restarted if it ever exits), and the daily follow-up runs again every hour; both stop with
+	@# the server.
 	@trap 'kill 0' EXIT INT TERM; \
-	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py db_worker --interval 1 & \
+	while true; do DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py db_worker --interval 1 --no-reload; sleep 1; done & \
 	while sleep 3600; do DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py giornaliero; done & \
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
