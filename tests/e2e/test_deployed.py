@@ -11,7 +11,7 @@ import re
 import pytest
 
 DEPLOYED = os.environ.get("RISORSA_DEPLOYED_URL", "").rstrip("/")
-DEMO_PASSWORD = "risorsa-demo"  # noqa: S105 - the demo's, see load_demo
+DEMO_PASSWORD = "risorsa-demo"  # the demo's, see load_demo
 
 pytestmark = pytest.mark.skipif(not DEPLOYED, reason="nessun sito avviato (RISORSA_DEPLOYED_URL)")
 
@@ -37,7 +37,7 @@ def test_each_organization_walks_its_menu_on_the_deployed_site(page, username):
     page.wait_for_url(f"{DEPLOYED}/")
 
     menu = page.locator("nav a.nav-link[href^='/']")
-    links = sorted({href for href in menu.evaluate_all("links => links.map(a => a.getAttribute('href'))")})
+    links = sorted(set(menu.evaluate_all("links => links.map(a => a.getAttribute('href'))")))
     assert len(links) >= 3, links  # the partner has the fewest: dashboard, to-do, people
     for href in links:
         response = page.goto(f"{DEPLOYED}{href}")
