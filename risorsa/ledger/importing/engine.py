@@ -7,6 +7,7 @@ every invalid row is reported.
 """
 
 import csv
+import errno
 import logging
 import tempfile
 import traceback
@@ -14,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import IO
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from risorsa.ledger.importing import bills, events, payments, reactions
-from risorsa.ledger.importing.common import Context, Issue
+from risorsa.ledger.importing.common import Context, Counts, Issue
 from risorsa.ledger.importing.source import FileRejected, inspect, open_table
 from risorsa.ledger.importing.staging import Stager
 from risorsa.ledger.models import ImportIssue, ImportKind, ImportMode, ImportRun, ImportStatus
@@ -42,24 +44,30 @@ class ImportFailed(Exception):
 
 @dataclass
 class _Issues:
-    """Invalid rows spooled to a temporary file: memory stays flat whatever the file holds."""
+    """Invalid rows spooled to a temporary file: memory stays flat whatever the file holds.
+
+    The file is opened at the first issue (a valid file never creates one) and closed, which
+    removes it, by `close()` on every path of the run."""
 
     count: int = 0
     rows: int = 0
-
-    def __post_init__(self):
-        self.spool = tempfile.TemporaryFile("w+", newline="", encoding="utf-8")  # noqa: SIM115
-        self.writer = csv.writer(self.spool)
+    spool: IO[str] | None = None
 
     def add(self, issues: list[Issue]) -> None:
         """The issues of one row."""
-        if issues:
-            self.rows += 1
+        if not issues:
+            return
+        if self.spool is None:
+            self.spool = tempfile.TemporaryFile("w+", newline="", encoding="utf-8")  # noqa: SIM115
+            self.writer = csv.writer(self.spool)
+        self.rows += 1
         for issue in issues:
             self.writer.writerow([issue.line, issue.column, issue.value[:200], issue.reason[:300]])
             self.count += 1
 
     def save(self, run: ImportRun) -> None:
+        if self.spool is None:
+            return
         self.spool.seek(0)
         batch = []
         for line, column, value, reason in csv.reader(self.spool):
@@ -68,7 +76,12 @@ class _Issues:
                 ImportIssue.objects.bulk_create(batch)
                 batch = []
         ImportIssue.objects.bulk_create(batch)
-        self.spool.close()
+        self.close()
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
 
 
 class _Rejected(Exception):
@@ -79,7 +92,11 @@ def execute(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
     """Import the run's file; the run ends DONE, REJECTED (with its issues) or FAILED."""
     spec = SPECS[run.kind]
     path = Path(run.file_path)
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING, started_at=timezone.now())
+    run.status, run.started_at = ImportStatus.RUNNING, timezone.now()
+    run.heartbeat_at = run.started_at
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=run.status, started_at=run.started_at, heartbeat_at=run.heartbeat_at
+    )
     issues = _Issues()
     stager = Stager(spec.tables(connection.vendor == "postgresql"))
     try:
@@ -93,7 +110,7 @@ def execute(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
         stager.create()
         validate = spec.Rows(stager)
         done = 0
-        for line, values in table.rows(spec.COLUMNS):
+        for line, values in table.rows(spec.COLUMNS, damaged=issues.add):
             issues.add(validate(line, values))
             done += 1
             if done % PROGRESS_EVERY == 0:
@@ -115,7 +132,7 @@ def execute(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
         )
         found = _merge(run, spec, context)
         if found:
-            for line, values in table.rows(spec.COLUMNS):
+            for line, values in table.rows(spec.COLUMNS, damaged=issues.add):
                 issues.add(spec.explain(line, values, found))
             raise _Rejected
     except _Rejected:
@@ -132,21 +149,44 @@ def execute(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
         logger.error(
             "import %s failed: %s at %s:%s", run.pk, type(error).__name__, frame.filename, frame.lineno
         )
-        run.failure = _(
-            "Errore di sistema durante l'importazione (%(error)s): nulla è stato scritto. "
-            "Riprova; se si ripete, segnala all'assistenza l'importazione n. %(run)s."
-        ) % {"error": type(error).__name__, "run": run.pk}
-        _finish(run, ImportStatus.FAILED)
+        run.failure = _failure(run, error)
+        for name in vars(Counts()):  # what the rolled-back merge counted was not written
+            setattr(run, name, 0)
+        _finish_on_a_fresh_connection(run, ImportStatus.FAILED)
         raise ImportFailed(run.failure) from None
     finally:
+        issues.close()
         stager.drop()
     return run
 
 
+def _failure(run: ImportRun, error: Exception) -> str:
+    """What the user reads of a system error: its kind and the run, never its text (which may
+    quote a row); a full disk, of the server or of the database, said as such."""
+    if isinstance(error, OSError) or _disk_full(error):
+        name = errno.errorcode.get(getattr(error, "errno", None) or 0, type(error).__name__)
+        return _(
+            "Errore di disco durante l'importazione n. %(run)s (%(error)s: spazio esaurito o file "
+            "non leggibile): nulla è stato scritto. Libera spazio o verifica il file, poi riprova; "
+            "se si ripete, segnala all'assistenza l'importazione n. %(run)s."
+        ) % {"error": name, "run": run.pk}
+    return _(
+        "Errore di sistema durante l'importazione (%(error)s): nulla è stato scritto. "
+        "Riprova; se si ripete, segnala all'assistenza l'importazione n. %(run)s."
+    ) % {"error": type(error).__name__, "run": run.pk}
+
+
+def _disk_full(error: Exception) -> bool:
+    """SQLite says "database or disk is full"; PostgreSQL gives SQLSTATE 53100 (disk_full)."""
+    cause = error.__cause__
+    return isinstance(error, DatabaseError) and (
+        getattr(cause, "sqlstate", None) == "53100" or "disk is full" in str(error)
+    )
+
+
 def _merge(run: ImportRun, spec: ModuleType, context: Context) -> dict:
     with transaction.atomic():
-        # One merge at a time per utility: overlapping imports serialize here, so none is lost.
-        Organization.objects.select_for_update().filter(pk=run.utility_id).first()
+        lock_utility(run.utility_id)
         found = spec.check(context)
         if found:
             return found
@@ -158,9 +198,16 @@ def _merge(run: ImportRun, spec: ModuleType, context: Context) -> dict:
     return {}
 
 
+def lock_utility(utility_id: int) -> None:
+    """One merge at a time per utility: overlapping imports serialize here, so none is lost. A
+    no-key lock: the utility's pages and writes, which only reference its row, go on meanwhile."""
+    Organization.objects.select_for_update(no_key=True).filter(pk=utility_id).first()
+
+
 def _report(run: ImportRun, done: int, progress: Progress | None) -> None:
-    run.rows_done = done
-    ImportRun.objects.filter(pk=run.pk).update(rows_done=done)
+    """Progress, and the heartbeat that tells a live import from an interrupted one."""
+    run.rows_done, run.heartbeat_at = done, timezone.now()
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=done, heartbeat_at=run.heartbeat_at)
     if progress:
         progress(done, run.rows_total)
 
@@ -169,6 +216,15 @@ def _finish(run: ImportRun, status: str) -> None:
     run.status = status
     run.finished_at = timezone.now()
     run.save()
+
+
+def _finish_on_a_fresh_connection(run: ImportRun, status: str) -> None:
+    """Record a failure even when the failure was the database connection itself."""
+    try:
+        _finish(run, status)
+    except DatabaseError:
+        connection.close()  # the next query opens a new connection
+        _finish(run, status)
 
 
 def default_territory(utility_id: int) -> int | None:
