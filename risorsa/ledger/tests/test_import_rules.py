@@ -111,3 +111,29 @@ def test_a_system_failure_shows_and_logs_no_row_value(utility, monkeypatch, capl
     for text in (run.failure, str(failure.value), caplog.text):
         assert "RSSMRA61C14D150U" not in text and "ROSSI" not in text
     assert not Bill.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_reports_a_system_failure_without_a_traceback(utility, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from risorsa.ledger.importing import bills
+
+    def failing_merge(context):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bills, "merge", failing_merge)
+    with pytest.raises(CommandError) as refusal:
+        call_command(
+            "importa",
+            "fatture",
+            str(SAMPLES / "fatture_ok.csv"),
+            "--al",
+            "2010-02-28",
+            "--gestore",
+            "aem",
+            "--senza-barra",
+        )
+    assert ImportRun.objects.count() == 1, str(refusal.value)
+    run = ImportRun.objects.get()
+    assert str(refusal.value) == run.failure and f"n. {run.pk}" in run.failure

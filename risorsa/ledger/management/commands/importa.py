@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger import services
+from risorsa.ledger.importing.engine import ImportFailed
 from risorsa.ledger.models import ImportKind, ImportMode, ImportStatus
 from risorsa.organizations.models import Organization, OrganizationKind
 
@@ -49,7 +50,10 @@ class Command(BaseCommand):
                 bar.total = total
                 bar.update(done - bar.n)
 
-            run = services.run_import(run=run, progress=progress)
+            try:
+                run = services.run_import(run=run, progress=progress)
+            except ImportFailed as failure:  # its message names the run, never a row's values
+                raise CommandError(str(failure)) from None
         self._summary(run)
         if run.status != ImportStatus.DONE:
             raise CommandError("File rifiutato: nessun dato è stato scritto.")
