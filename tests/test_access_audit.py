@@ -128,6 +128,7 @@ NOT_AUDITED: dict[str, str] = {
     "ledger:import-list": "file names and counts",
     "ledger:import-create": "an empty form",
     "ledger:registry-mismatch-resolve": "a write answered by a redirect",
+    "ledger:import-retry": "a write answered by a redirect",
     "coordination:sla-list": "the SLA table",
     "coordination:sla-update": "the SLA table",
     "protection:evaluation-done": "a write answered by a redirect",

@@ -150,6 +150,18 @@ RULES: dict[str, Rule] = {
     ),
     "ledger:import-detail": Rule(members_of(*MUNICIPALITIES, *AEM), kwargs={"pk": "import_run"}),
     "ledger:import-issues-csv": Rule(members_of(*AEM), kwargs={"pk": "import_run"}),
+    "ledger:import-retry": Rule(
+        # A run not failed cannot be retried: AEM's writers are sent back to it with the reason.
+        statuses(
+            404,
+            aem__responsabile=302,
+            aem__operatore=302,
+            aem__lettore=403,
+            a2a__lettore=403,
+        ),
+        kwargs={"pk": "import_run"},
+        method="post",
+    ),
     "ledger:customer-detail": Rule(LEDGER_OBJECT, kwargs={"pk": "customer"}),
     "ledger:arrears": Rule(LEDGER),
     "ledger:arrears-export": Rule(LEDGER, kwargs={"fmt": "xlsx"}),
