@@ -270,7 +270,7 @@ def synthetic(rows: int, invalid_line: int | None = None) -> Path:
     path = WORK / f"fatture-{rows}{suffix}.csv"
     if not path.exists():
         _django(f"sqlite:///{WORK / 'unused.sqlite3'}")
-        from bench.synthetic import write_bills
+        from risorsa.demo.synthetic import write_bills
 
         print(f"generating {path.name} …", flush=True)
         write_bills(path, rows, invalid_line=invalid_line)
@@ -282,7 +282,7 @@ def setup_bills(customers: int, per_customer: int) -> Path:
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"fatture-setup-{customers}x{per_customer}.csv"
     if not path.exists():
-        from bench.synthetic import write_bills
+        from risorsa.demo.synthetic import write_bills
 
         print(f"generating {path.name} …", flush=True)
         write_bills(path, customers * per_customer, per_customer=per_customer, gap_days=PAYMENT_SETUP_GAP)
@@ -294,7 +294,7 @@ def child_write_payments(path: str, rows: str, customers: str, per_customer: str
     at fork) stays small: the generator holds what every bill still owes."""
     from datetime import date
 
-    from bench.synthetic import write_payments
+    from risorsa.demo.synthetic import write_payments
 
     return write_payments(
         Path(path),

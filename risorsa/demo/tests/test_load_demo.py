@@ -100,3 +100,22 @@ def test_the_demo_has_about_130_protections_at_every_stage_an_open_incident_and_
     call_command("load_demo", stdout=StringIO())
     assert Protection.objects.count() == sum(by_status.values())
     assert (RepaymentPlan.objects.count(), SpotIntervention.objects.count()) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_scale_it_adds_customers_through_the_importer_and_repeats_without_duplicating(settings, tmp_path):
+    from risorsa.ledger.models import Bill, Customer, ImportRun, Payment
+    from risorsa.protection.models import Protection
+
+    settings.DEMO = True
+    settings.VAR_DIR = tmp_path
+    call_command("load_demo", "--scala", "1500", "--senza-barra", stdout=StringIO())
+    synthetic = Customer.objects.filter(code__regex=r"^C[0-9]{9}$")
+    assert synthetic.count() == 1500
+    assert Bill.objects.filter(customer__in=synthetic).count() == 15000
+    assert Payment.objects.filter(customer__in=synthetic).count() == 750
+    assert Protection.objects.filter(customer__in=synthetic, status="attiva").count() == 2  # one in 1,000
+    assert set(synthetic.values_list("municipality__code", flat=True)) == {"comune"}
+    before = (ImportRun.objects.count(), Bill.objects.count(), Protection.objects.count())
+    call_command("load_demo", "--scala", "1500", "--senza-barra", stdout=StringIO())
+    assert (ImportRun.objects.count(), Bill.objects.count(), Protection.objects.count()) == before

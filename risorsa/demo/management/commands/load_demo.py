@@ -10,12 +10,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from tqdm import tqdm
 
 from risorsa.coordination.models import Deadline, Step
 from risorsa.coordination.services import meet_deadlines
 from risorsa.core.calendar import add_months
 from risorsa.demo.ledger import BILL_HEADER, EXTRACTION, LATER_EXTRACTION, italian_amount, write_files
 from risorsa.demo.people import demo_people
+from risorsa.demo.synthetic import write_bills, write_payments
 from risorsa.interventions import services as intervention_services
 from risorsa.ledger import services as ledger
 from risorsa.ledger.models import Bill, Customer, ImportRun, ImportStatus
@@ -87,6 +89,11 @@ REASONS = [
 ]
 
 
+# `--scala`: ten bills a customer, one every 36 days from January 2009, known on 28/02/2010.
+SCALE_BILLS_PER_CUSTOMER = 10
+SCALE_GAP_DAYS = 36
+SCALE_EXTRACTION = date(2010, 2, 28)
+
 CREMA_PEOPLE = [
     ("BONVICINI", "ROSA", "F"),
     ("GUERINI", "ANGELO", "M"),
@@ -124,6 +131,17 @@ def other_territory_bills() -> Path:
 class Command(BaseCommand):
     help = "Carica i dati dimostrativi (organizzazioni, utenti, anagrafica). Si può ripetere."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scala",
+            type=int,
+            default=0,
+            metavar="N",
+            help="aggiunge N clienti di AEM a Cremona (10 fatture ciascuno, pagamenti, tutele allo 0,1%%) "
+            "per provare il prodotto e misurarlo alle dimensioni di un territorio",
+        )
+        parser.add_argument("--senza-barra", action="store_true", help="nessuna barra di avanzamento")
+
     def handle(self, *args, **options):
         if not (settings.DEBUG or settings.DEMO):
             raise CommandError("I dati dimostrativi si caricano solo con DEBUG=1 o RISORSA_DEMO=1.")
@@ -131,6 +149,8 @@ class Command(BaseCommand):
             members = self._organizations_and_logins()
             created = self._people(members["comune.responsabile"])
         imported = self._utility_files(members)
+        if options["scala"] > 0:
+            imported += self._territory_at_scale(members, options["scala"], bar=not options["senza_barra"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dati dimostrativi pronti: {created} persone nuove, {imported} file del gestore importati."
@@ -236,7 +256,48 @@ class Command(BaseCommand):
         imported += self._import(members["a2a.operatore"], "fatture", other_territory_bills(), EXTRACTION)
         return imported
 
-    def _import(self, operator, kind: str, path: Path, as_of: date) -> int:
+    def _territory_at_scale(self, members, customers: int, *, bar: bool) -> int:
+        """N more customers of AEM in Cremona through the real importer: ten bills each (2009, 60%
+        unpaid), payments of half as many after the extraction, and protections for one customer
+        in a thousand through the services. Idempotent: the same N writes the same files."""
+        folder = Path(settings.VAR_DIR) / "demo" / f"scala-{customers}"
+        folder.mkdir(parents=True, exist_ok=True)
+        bills = customers * SCALE_BILLS_PER_CUSTOMER
+        bills_path = folder / "fatture.csv"
+        if not bills_path.exists():
+            write_bills(bills_path, bills, per_customer=SCALE_BILLS_PER_CUSTOMER, gap_days=SCALE_GAP_DAYS)
+        payments_path = folder / "pagamenti.csv"
+        if not payments_path.exists():
+            write_payments(
+                payments_path,
+                customers // 2,
+                bills=bills,
+                per_customer=SCALE_BILLS_PER_CUSTOMER,
+                gap_days=SCALE_GAP_DAYS,
+                after=SCALE_EXTRACTION,
+            )
+        operator = members["aem.operatore"]
+        imported = self._import(operator, "fatture", bills_path, SCALE_EXTRACTION, bar=bar)
+        imported += self._import(operator, "pagamenti", payments_path, SCALE_EXTRACTION, bar=bar)
+        user = members["comune.operatore"].user
+        synthetic = Customer.objects.filter(utility=operator.organization, code__regex=r"^C[0-9]{9}$")
+        every_thousandth = list(synthetic.order_by("code").values_list("pk", flat=True))[::1000]
+        chosen = Customer.objects.filter(pk__in=every_thousandth).order_by("code")
+        protected = set(Protection.objects.values_list("customer_id", flat=True))
+        with tqdm(chosen, desc="tutele", unit=" clienti", disable=not bar, file=self.stderr) as progress:
+            for customer in progress:
+                if customer.pk in protected:
+                    continue
+                protection = protection_services.propose_protection(
+                    customer=customer,
+                    reason=REASONS[customer.pk % len(REASONS)],
+                    by=user,
+                    on=SCALE_EXTRACTION,
+                )
+                protection_services.activate_protection(protection=protection, by=user, on=SCALE_EXTRACTION)
+        return imported
+
+    def _import(self, operator, kind: str, path: Path, as_of: date, *, bar: bool = False) -> int:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         utility = operator.organization
         if ImportRun.objects.filter(utility=utility, sha256=digest, status=ImportStatus.DONE).exists():
@@ -249,7 +310,13 @@ class Command(BaseCommand):
             file_name=path.name,
             started_by=operator.user,
         )
-        run = ledger.run_import(run=run)
+        with tqdm(desc=path.name, unit=" righe", disable=not bar, file=self.stderr) as progress:
+
+            def advance(done: int, total: int) -> None:
+                progress.total = total
+                progress.update(done - progress.n)
+
+            run = ledger.run_import(run=run, progress=advance)
         if run.status != ImportStatus.DONE:
             raise CommandError(f"{path.name}: {run.failure or run.invalid_rows}")
         return 1
