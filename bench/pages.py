@@ -1,0 +1,104 @@
+"""Server time of every list, search and dashboard page, per organization kind, at a given size.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/risorsa_scale RISORSA_DEMO=1 \\
+        .venv/bin/python manage.py load_demo --scala 100000      # once: 100,000 customers, 1,000,000 bills
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/risorsa_scale .venv/bin/python bench/pages.py
+
+Each page is requested through Django's test client (server time only: no network, no browser)
+`--repeat` times after one warm-up; the table gives the median and the 95th percentile in
+milliseconds and flags what passes the 300 ms target. It reads the database as it is: load the
+data first. Exports stream: their time is to the last byte.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TARGET_MS = 300
+
+PAGES = {
+    "comune.operatore": [
+        ("cruscotto", "get", "/", {}),
+        ("da fare", "get", "/coordination/", {}),
+        ("persone", "get", "/registry/people/", {}),
+        ("ricerca persone «ROSSI»", "post", "/registry/people/", {"q": "ROSSI"}),
+        ("morosità", "get", "/ledger/arrears/", {}),
+        ("morosità, pagina 50", "get", "/ledger/arrears/", {"page": "50"}),
+        ("morosità 180+ giorni", "get", "/ledger/arrears/", {"anzianita": "180+"}),
+        ("tutele", "get", "/protection/", {}),
+        ("piani di rientro", "get", "/repayment/", {}),
+        ("interventi", "get", "/interventions/", {}),
+        ("importazioni", "get", "/ledger/imports/", {}),
+    ],
+    "aem.operatore": [
+        ("cruscotto", "get", "/", {}),
+        ("da fare", "get", "/coordination/", {}),
+        ("morosità", "get", "/ledger/arrears/", {}),
+        ("morosità per nome", "get", "/ledger/arrears/", {"ordine": "nome"}),
+        ("clienti tutelati", "get", "/protection/utility/", {}),
+        ("piani di rientro", "get", "/repayment/", {}),
+        ("importazioni", "get", "/ledger/imports/", {}),
+    ],
+    "ponte.operatore": [
+        ("cruscotto", "get", "/", {}),
+        ("persone", "get", "/registry/people/", {}),
+    ],
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=10)
+    options = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "risorsa.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from risorsa.ledger.models import Bill, Customer
+
+    settings.ALLOWED_HOSTS = ["*"]
+    print(f"{Customer.objects.count():,} clienti, {Bill.objects.count():,} fatture")
+    print(f"{'utente':<18} {'pagina':<28} {'mediana':>8} {'p95':>8}")
+    failing = 0
+    for username, pages in PAGES.items():
+        client = Client()
+        client.force_login(
+            get_user_model().objects.get(username=username),
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
+        for label, method, url, data in pages:
+            times = []
+            for attempt in range(options.repeat + 1):
+                started = time.perf_counter()
+                response = getattr(client, method)(url, data)
+                if response.streaming:
+                    for _chunk in response.streaming_content:
+                        pass
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != 200:
+                    raise SystemExit(f"{username} {url}: {response.status_code}")
+                if attempt:  # the first request warms the caches
+                    times.append(elapsed)
+            times.sort()
+            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            mark = "ok" if p95 <= TARGET_MS else "NO"
+            failing += mark == "NO"
+            print(f"{username:<18} {label:<28} {statistics.median(times):8.0f} {p95:8.0f}  [{mark}]")
+    print(f"{failing} pagine oltre {TARGET_MS} ms al 95° percentile")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
