@@ -43,29 +43,9 @@ if [ -n "$keep_days" ] && ! [[ "$keep_days" =~ ^[0-9]+$ && "$keep_days" -ge 1 ]]
     exit 2
 fi
 
-# One KEY=value from an environment file (systemd/podman syntax), without running the file.
-env_value() {
-    local key=$1 file=$2 line
-    line=$(grep -E "^[[:space:]]*${key}=" "$file" | tail -n 1) || return 0
-    line=${line#*=}
-    line=${line%\"}; line=${line#\"}
-    printf '%s' "$line"
-}
-if [ "$env_file_given" = 1 ] || [ -z "${DATABASE_URL:-}" ]; then
-    if [ -r "$env_file" ]; then
-        DATABASE_URL=${DATABASE_URL:-$(env_value DATABASE_URL "$env_file")}
-        RISORSA_VAR_DIR=${RISORSA_VAR_DIR:-$(env_value RISORSA_VAR_DIR "$env_file")}
-    elif [ "$env_file_given" = 1 ]; then
-        echo "backup.sh: cannot read $env_file" >&2
-        exit 2
-    fi
-fi
-: "${DATABASE_URL:?backup.sh: DATABASE_URL is not set (nor in $env_file)}"
-case "$DATABASE_URL" in
-postgres://* | postgresql://*) ;;
-*) echo "backup.sh: DATABASE_URL is not PostgreSQL (postgres://...): nothing to do with pg_dump" >&2; exit 2 ;;
-esac
-var_dir=${RISORSA_VAR_DIR:-/var/lib/risorsa}
+script=backup.sh
+# shellcheck source=deploy/settings.sh
+. "$(dirname "$0")/settings.sh"
 
 umask 077
 mkdir -p "$dest"

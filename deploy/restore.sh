@@ -44,28 +44,9 @@ for file in database.dump imports.tar.gz SHA256SUMS; do
     [ -f "$backup/$file" ] || { echo "restore.sh: $backup/$file is missing" >&2; exit 2; }
 done
 
-env_value() {
-    local key=$1 file=$2 line
-    line=$(grep -E "^[[:space:]]*${key}=" "$file" | tail -n 1) || return 0
-    line=${line#*=}
-    line=${line%\"}; line=${line#\"}
-    printf '%s' "$line"
-}
-if [ "$env_file_given" = 1 ] || [ -z "${DATABASE_URL:-}" ]; then
-    if [ -r "$env_file" ]; then
-        DATABASE_URL=${DATABASE_URL:-$(env_value DATABASE_URL "$env_file")}
-        RISORSA_VAR_DIR=${RISORSA_VAR_DIR:-$(env_value RISORSA_VAR_DIR "$env_file")}
-    elif [ "$env_file_given" = 1 ]; then
-        echo "restore.sh: cannot read $env_file" >&2
-        exit 2
-    fi
-fi
-: "${DATABASE_URL:?restore.sh: DATABASE_URL is not set (nor in $env_file)}"
-case "$DATABASE_URL" in
-postgres://* | postgresql://*) ;;
-*) echo "restore.sh: DATABASE_URL is not PostgreSQL (postgres://...)" >&2; exit 2 ;;
-esac
-var_dir=${RISORSA_VAR_DIR:-/var/lib/risorsa}
+script=restore.sh
+# shellcheck source=deploy/settings.sh
+. "$(dirname "$0")/settings.sh"
 
 echo "restore.sh: checking $backup"
 (cd "$backup" && sha256sum --check --quiet SHA256SUMS)
