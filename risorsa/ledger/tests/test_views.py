@@ -156,7 +156,7 @@ def _queries(client, url):
 
 @pytest.mark.django_db
 def test_arrears_and_customer_page_queries_do_not_grow_with_the_data(client_for, utility, tmp_path):
-    from bench.synthetic import write_bills
+    from risorsa.demo.synthetic import write_bills
     from risorsa.ledger.tests.helpers import import_file
 
     client = client_for("aem.operatore")
