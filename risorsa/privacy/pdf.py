@@ -4,11 +4,10 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
-from fpdf import FPDF
 
+from risorsa.core.pdf import new_document
 from risorsa.privacy.selectors import Section
 from risorsa.registry.models import Person
-from risorsa.repayment.pdf import FONTS
 
 
 def _labels(model: type[models.Model]) -> dict[str, tuple[str, dict]]:
@@ -32,14 +31,9 @@ def _shown(value: Any, choices: dict) -> str:
 
 def subject_pdf(person: Person, sections: list[Section]) -> bytes:
     """One heading per section, one block of "label: value" lines per row; empty sections say so."""
-    pdf = FPDF(format="A4")
-    pdf.add_font("Titillium", "", str(FONTS / "titillium-web-v10-latin-ext_latin-regular.ttf"))
-    pdf.add_font("Titillium", "B", str(FONTS / "titillium-web-v10-latin-ext_latin-700.ttf"))
-    pdf.set_title(f"Dati personali {person.codice_fiscale}")
-    pdf.add_page()
-    pdf.set_font("Titillium", "B", 16)
-    pdf.cell(0, 10, "Dati personali trattati da Risorsa", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Titillium", "", 11)
+    pdf = new_document(
+        title=f"Dati personali {person.codice_fiscale}", heading="Dati personali trattati da Risorsa"
+    )
     pdf.multi_cell(
         0,
         6,

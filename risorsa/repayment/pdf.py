@@ -1,16 +1,12 @@
 """The plan as a PDF for the household's signature (Italian, A4), written with fpdf2."""
 
-from pathlib import Path
-
-import bootstrap_italia_template
 from django.utils import timezone
-from fpdf import FPDF
 
 from risorsa.core.money import format_euro
+from risorsa.core.pdf import new_document
 from risorsa.repayment.models import RepaymentPlan
 
 # Titillium Web, the typeface of Italian public administration, ships with the Bootstrap Italia theme.
-FONTS = Path(bootstrap_italia_template.__file__).parent / "static" / "fonts" / "Titillium_Web"
 
 
 def plan_lines(plan: RepaymentPlan, *, with_income: bool) -> list[str]:
@@ -34,14 +30,7 @@ def plan_lines(plan: RepaymentPlan, *, with_income: bool) -> list[str]:
 
 def plan_pdf(plan: RepaymentPlan, *, with_income: bool) -> bytes:
     """The plan's terms, installments and the signature lines, ready to print."""
-    pdf = FPDF(format="A4")
-    pdf.add_font("Titillium", "", str(FONTS / "titillium-web-v10-latin-ext_latin-regular.ttf"))
-    pdf.add_font("Titillium", "B", str(FONTS / "titillium-web-v10-latin-ext_latin-700.ttf"))
-    pdf.set_title(f"Piano di rientro {plan.customer.code}")
-    pdf.add_page()
-    pdf.set_font("Titillium", "B", 16)
-    pdf.cell(0, 10, "Piano di rientro", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Titillium", "", 11)
+    pdf = new_document(title=f"Piano di rientro {plan.customer.code}", heading="Piano di rientro")
     lines = plan_lines(plan, with_income=with_income)
     for line in lines:
         pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
