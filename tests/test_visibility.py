@@ -324,6 +324,7 @@ def world(personas, organizations, municipality, utility):
     from risorsa.coordination.models import SlaRule, Step
     from risorsa.coordination.services import open_deadline
     from risorsa.interventions.services import propose_intervention
+    from risorsa.ledger import figures
     from risorsa.ledger.models import Bill, ImportRun, MeterEvent, RegistryMismatch
     from risorsa.protection.models import Incident, Protection
     from risorsa.repayment.schedule import Terms
@@ -383,6 +384,7 @@ def world(personas, organizations, municipality, utility):
             ("B1", "2010-01-01", "2010-01-21", Decimal("300.01")),
         )
     )
+    figures.refresh_customer(customer.pk)  # what the merge of these bills would have done
     plan = draft_plan(
         customer=customer,
         terms=Terms(debt=Decimal("300.00"), monthly_income=Decimal("900.00"), start_on=date(2010, 4, 1)),

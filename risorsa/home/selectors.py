@@ -4,7 +4,7 @@ from django.utils import timezone
 from risorsa.audit.selectors import recent_access_count
 from risorsa.coordination.selectors import todo_for
 from risorsa.core.money import quantize
-from risorsa.ledger.models import Bill, ImportRun
+from risorsa.ledger.models import Arrears, ImportRun
 from risorsa.organizations.models import Membership, OrganizationKind
 from risorsa.protection.models import Protection, ProtectionStatus
 from risorsa.protection.selectors import outcomes_for
@@ -34,10 +34,8 @@ def dashboard_for(*, membership: Membership) -> dict:
             Protection.objects.visible_to(membership).filter(status=ProtectionStatus.ACTIVE).count()
         )
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
-        open_bills = Bill.objects.filter(closed_on__isnull=True, residual__gt=0)
-        if kind == OrganizationKind.UTILITY:
-            open_bills = open_bills.filter(utility_id=membership.organization_id)
-        unpaid = open_bills.aggregate(total=Sum("residual"), customers=Count("customer", distinct=True))
+        owed = Arrears.objects.visible_to(membership).filter(service=Arrears.ALL, unpaid__gt=0)
+        unpaid = owed.aggregate(total=Sum("unpaid"), customers=Count("pk"))
         context["unpaid_total"] = quantize(unpaid["total"])
         context["customers_with_unpaid"] = unpaid["customers"]
         context["last_import"] = ImportRun.objects.visible_to(membership).first()

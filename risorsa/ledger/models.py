@@ -206,6 +206,7 @@ class Customer(models.Model):
         verbose_name = _("cliente")
         verbose_name_plural = _("clienti")
         constraints = [models.UniqueConstraint(fields=["utility", "code"], name="customer_code_unique")]
+        indexes = [models.Index(fields=["holder_surname", "holder_name", "code"], name="customer_by_name")]
 
     def __str__(self) -> str:
         return self.code
@@ -216,6 +217,48 @@ class Customer(models.Model):
     @property
     def holder(self) -> str:
         return f"{self.holder_surname} {self.holder_name}"
+
+
+class ArrearsQuerySet(CustomerScopedQuerySet):
+    pass
+
+
+class Arrears(models.Model):
+    """What a customer owes, kept up to date by the ledger's writes (the merges of the utility's
+    files, the program's credits: `ledger.figures.refresh`) instead of summed over every bill at
+    each request. One row for all services (`service` empty) and one per service with open bills;
+    none for a customer who owes nothing and has nothing in transit. Derived data: the bills and
+    the credits remain the record, and the figures always equal what they give (property-tested).
+    """
+
+    ALL = ""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="arrears")
+    service = models.CharField(_("servizio"), max_length=8, blank=True)
+    unpaid = MoneyField(_("da pagare"))
+    in_transit = MoneyField(_("accrediti in transito"))
+    balance = MoneyField(_("saldo"))
+    oldest_due = models.DateField(_("scadenza più vecchia"), null=True)
+    aged_0_30 = MoneyField(_("0-30 giorni"))
+    aged_31_90 = MoneyField(_("31-90 giorni"))
+    aged_91_180 = MoneyField(_("91-180 giorni"))
+    aged_180 = MoneyField(_("oltre 180 giorni"))
+
+    objects = ArrearsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("morosità del cliente")
+        verbose_name_plural = _("morosità dei clienti")
+        constraints = [models.UniqueConstraint(fields=["customer", "service"], name="arrears_unique")]
+        indexes = [
+            models.Index(
+                F("service"), F("balance").desc(), name="arrears_by_balance", condition=Q(balance__gt=0)
+            ),
+            models.Index(F("service"), F("oldest_due"), name="arrears_by_due", condition=Q(balance__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.service or '*'}: {self.balance}"
 
 
 class SupplyPoint(models.Model):

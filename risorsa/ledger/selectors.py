@@ -1,14 +1,14 @@
 """Reads of the ledger, scoped to the member in the query."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
     DecimalField,
     Exists,
     F,
-    Min,
+    FilteredRelation,
     Model,
     OuterRef,
     Prefetch,
@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404
 from risorsa.core.money import quantize
 from risorsa.ledger.models import (
     Allocation,
+    Arrears,
     Bill,
     BillHold,
     Credit,
@@ -153,17 +154,14 @@ def get_customer_account_for(*, membership: Membership | None, pk: int) -> Custo
     )
 
 
-def _residual_sum(condition: Q) -> Coalesce:
-    return Coalesce(Sum("bills__residual", filter=condition), ZERO)
-
-
 SORTS = {
-    "saldo": ("-balance", "code"),
-    "-saldo": ("balance", "code"),
-    "scadenza": ("oldest_due", "code"),
+    "saldo": ("-figures__balance", "code"),
+    "-saldo": ("figures__balance", "code"),
+    "scadenza": ("figures__oldest_due", "code"),
     "nome": ("holder_surname", "holder_name", "code"),
     "codice": ("code",),
 }
+AGED_FIELDS = {"0-30": "aged_0_30", "31-90": "aged_31_90", "91-180": "aged_91_180", "180+": "aged_180"}
 
 
 def arrears_for(
@@ -175,56 +173,31 @@ def arrears_for(
     maximum: Decimal | None = None,
     sort: str = "saldo",
 ) -> QuerySet[Customer]:
-    """Customers with a positive balance (unpaid residuals - credits in transit), with aging buckets.
+    """Customers with a positive balance (unpaid residuals - credits in transit), with aging buckets,
+    read from the figures the ledger keeps (`Arrears`); with a service, that service's open bills
+    less all the customer's credits in transit.
 
     Days past due are counted on each bill's extraction date, the day its residual is known.
     """
-    as_of = F("bills__as_of")
-    open_bill = Q(bills__closed_on__isnull=True, bills__residual__gt=0)
-    if service:
-        open_bill &= Q(bills__supply_point__service=service)
-
-    def before(days: int):
-        return as_of - timedelta(days=days)
-
-    limits = {
-        "0-30": Q(bills__due_on__gte=before(30)),
-        "31-90": Q(bills__due_on__lt=before(30), bills__due_on__gte=before(90)),
-        "91-180": Q(bills__due_on__lt=before(90), bills__due_on__gte=before(180)),
-        "180+": Q(bills__due_on__lt=before(180)),
-    }
-    in_transit = (
-        Credit.objects.filter(customer=OuterRef("pk"), status=CreditStatus.IN_TRANSIT)
-        .values("customer")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
     customers = (
         Customer.objects.visible_to(membership)
         .select_related("person", "utility")
+        .annotate(figures=FilteredRelation("arrears", condition=Q(arrears__service=service or Arrears.ALL)))
+        .filter(figures__balance__gt=0)
         .annotate(
-            unpaid=_residual_sum(open_bill),
-            aged_0_30=_residual_sum(open_bill & limits["0-30"]),
-            aged_31_90=_residual_sum(open_bill & limits["31-90"]),
-            aged_91_180=_residual_sum(open_bill & limits["91-180"]),
-            aged_180=_residual_sum(open_bill & limits["180+"]),
-            oldest_due=Min("bills__due_on", filter=open_bill),
-            in_transit=Coalesce(
-                Subquery(in_transit, output_field=DecimalField(max_digits=12, decimal_places=2)), ZERO
-            ),
+            unpaid=F("figures__unpaid"),
+            in_transit=F("figures__in_transit"),
+            balance=F("figures__balance"),
+            oldest_due=F("figures__oldest_due"),
+            **{name: F(f"figures__{name}") for name in AGED_FIELDS.values()},
         )
-        .annotate(balance=F("unpaid") - F("in_transit"))
-        .filter(balance__gt=0)
     )
-    if bucket in limits:
-        field = {"0-30": "aged_0_30", "31-90": "aged_31_90", "91-180": "aged_91_180", "180+": "aged_180"}[
-            bucket
-        ]
-        customers = customers.filter(**{f"{field}__gt": 0})
+    if bucket in AGED_FIELDS:
+        customers = customers.filter(**{f"figures__{AGED_FIELDS[bucket]}__gt": 0})
     if minimum is not None:
-        customers = customers.filter(balance__gte=minimum)
+        customers = customers.filter(figures__balance__gte=minimum)
     if maximum is not None:
-        customers = customers.filter(balance__lte=maximum)
+        customers = customers.filter(figures__balance__lte=maximum)
     return customers.order_by(*SORTS.get(sort, SORTS["saldo"]))
 
 

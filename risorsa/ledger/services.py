@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from risorsa.core.exceptions import DomainError
 from risorsa.core.money import quantize
+from risorsa.ledger import figures
 from risorsa.ledger.importing import engine
 from risorsa.ledger.models import (
     Bill,
@@ -215,6 +216,7 @@ def create_credit(
     )
     credit.reference = f"{CREDIT_PREFIX[kind]}-{created_on.year}-{credit.pk:06d}"
     credit.save(update_fields=["reference"])
+    figures.refresh_customer(customer.pk)
     return credit
 
 

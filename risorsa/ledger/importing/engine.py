@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from risorsa.ledger import figures
 from risorsa.ledger.importing import bills, events, payments, reactions
 from risorsa.ledger.importing.common import Context, Counts, Issue
 from risorsa.ledger.importing.source import FileRejected, inspect, open_table
@@ -191,6 +192,8 @@ def _merge(run: ImportRun, spec: ModuleType, context: Context) -> dict:
         if found:
             return found
         counts = spec.merge(context)
+        if run.kind != ImportKind.EVENTS:
+            figures.refresh_after_import(run=run)
         for name, value in vars(counts).items():
             setattr(run, name, value)
         reactions.react(run)

@@ -1,0 +1,103 @@
+"""The customers' arrears figures (`Arrears`), kept by the writes that change them.
+
+A list of debtors at a territory's size cannot sum a million bills per request. Whatever changes
+what a customer owes recomputes that customer's figures, set-based and in the same transaction:
+the merge of a utility's file (a reaction to the run: the customers whose bills it created or
+changed, or whose payments it brought) and every credit the program creates. The rule is the one
+of the customer page: unpaid residuals of open bills, less the credits still in transit; ageing
+by days past due on the date each bill's residual was reported.
+"""
+
+from django.db import connection
+
+from risorsa.ledger.models import Arrears, CreditStatus, ImportRun
+
+CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
+
+
+def _days_late() -> str:
+    if connection.vendor == "postgresql":
+        return "(b.as_of - b.due_on)"
+    return "CAST(julianday(b.as_of) - julianday(b.due_on) AS INTEGER)"
+
+
+def _aged(name: str, low: int | None, high: int | None) -> str:
+    condition = " AND ".join(
+        part
+        for part in (
+            f"late > {low}" if low is not None else "",
+            f"late <= {high}" if high is not None else "",
+        )
+        if part
+    )
+    return f"SUM(CASE WHEN {condition} THEN cents ELSE 0 END) AS {name}"
+
+
+AGED = ", ".join(
+    (
+        _aged("aged_0_30", None, 30),
+        _aged("aged_31_90", 30, 90),
+        _aged("aged_91_180", 90, 180),
+        _aged("aged_180", 180, None),
+    )
+)
+
+
+def refresh(customers: str, params: dict | None = None) -> None:
+    """Recompute the figures of the customers `customers` selects (SQL giving customer ids)."""
+    params = params or {}
+    sql = f"""
+        WITH open_bill AS (
+            SELECT b.customer_id, sp.service, {CENTS.format("b.residual")} AS cents, b.due_on,
+                   {_days_late()} AS late
+            FROM ledger_bill b JOIN ledger_supplypoint sp ON sp.id = b.supply_point_id
+            WHERE b.customer_id IN ({customers}) AND b.closed_on IS NULL AND b.residual > 0
+        ),
+        transit AS (
+            SELECT customer_id, SUM({CENTS.format("amount")}) AS cents FROM ledger_credit
+            WHERE customer_id IN ({customers}) AND status = %(in_transit)s
+            GROUP BY customer_id
+        ),
+        owed AS (
+            SELECT customer_id, service, SUM(cents) AS cents, MIN(due_on) AS oldest_due, {AGED}
+            FROM open_bill GROUP BY customer_id, service
+            UNION ALL
+            SELECT customer_id, %(all)s, SUM(cents), MIN(due_on), {AGED}
+            FROM open_bill GROUP BY customer_id
+        )
+        INSERT INTO ledger_arrears (customer_id, service, unpaid, in_transit, balance, oldest_due,
+                                    aged_0_30, aged_31_90, aged_91_180, aged_180)
+        SELECT o.customer_id, o.service, o.cents / 100.0, COALESCE(t.cents, 0) / 100.0,
+               (o.cents - COALESCE(t.cents, 0)) / 100.0, o.oldest_due,
+               o.aged_0_30 / 100.0, o.aged_31_90 / 100.0, o.aged_91_180 / 100.0, o.aged_180 / 100.0
+        FROM owed o
+        LEFT JOIN transit t ON t.customer_id = o.customer_id
+        UNION ALL
+        SELECT t.customer_id, %(all)s, 0, t.cents / 100.0, (0 - t.cents) / 100.0, NULL, 0, 0, 0, 0
+        FROM transit t WHERE NOT EXISTS (SELECT 1 FROM open_bill b WHERE b.customer_id = t.customer_id)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM ledger_arrears WHERE customer_id IN ({customers})", params)
+        cursor.execute(sql, {**params, "in_transit": CreditStatus.IN_TRANSIT, "all": Arrears.ALL})
+
+
+def refresh_customer(customer_id: int) -> None:
+    refresh("%(customer)s", {"customer": customer_id})
+
+
+def refresh_all() -> None:
+    """Every customer's figures (the migration that brought them; an administrator's check)."""
+    refresh("SELECT id FROM ledger_customer")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE ledger_arrears")
+
+
+def refresh_after_import(*, run: ImportRun) -> None:
+    """The customers a run touched: bills it created or changed, payments it brought (which may
+    also have applied a credit)."""
+    refresh(
+        "SELECT customer_id FROM ledger_bill WHERE created_run_id = %(run)s OR changed_run_id = %(run)s"
+        " UNION SELECT customer_id FROM ledger_payment WHERE run_id = %(run)s",
+        {"run": run.pk},
+    )

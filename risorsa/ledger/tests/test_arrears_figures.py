@@ -1,0 +1,211 @@
+"""The arrears figures the ledger keeps (`Arrears`) always equal what the bills and credits give.
+
+The rule, from the domain guide: a customer's balance is the residuals of its open bills less its
+credits in transit; ageing counts each open bill's days past due on the day its residual was
+reported (0-30, 31-90, 91-180, over 180). The figures are computed here from the rows themselves,
+in Python, after every step of a random sequence of bill snapshots (incremental and complete),
+payments (naming a bill or not) and credits: whatever the order, they must match.
+"""
+
+import csv
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from risorsa.ledger import services
+from risorsa.ledger.models import Arrears, Bill, Credit, CreditStatus
+from risorsa.ledger.tests.helpers import SAMPLES, import_file, import_payments
+
+BILLS_HEADER = (
+    "codice_cliente;codice_fiscale;cognome;nome;servizio;punto_fornitura;indirizzo_fornitura;"
+    "numero_fattura;data_emissione;data_scadenza;importo;importo_residuo"
+)
+
+
+def _holders() -> list[list[str]]:
+    """Customer, holder and supply point columns of the sample's rows (one per supply point)."""
+    with (SAMPLES / "fatture_ok.csv").open(encoding="utf-8") as sample:
+        rows = list(csv.reader(sample, delimiter=";"))[1:]
+    return list({row[5]: row[:7] for row in rows}.values())
+
+
+HOLDERS = _holders()
+cents = st.integers(min_value=1, max_value=90_000)
+bill_rows = st.lists(
+    st.tuples(
+        st.integers(0, len(HOLDERS) - 1),  # which supply point
+        st.integers(0, 5),  # which of its bills (the same number again is an update)
+        cents,
+        st.sampled_from([0, 25, 100]),  # percent still unpaid
+        # days past due on the extraction date: the buckets' edges, and around them
+        st.sampled_from([-10, 0, 1, 30, 31, 60, 90, 91, 180, 181, 400]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("bills"), bill_rows, st.booleans()),
+        st.tuples(
+            st.just("payments"),
+            st.lists(st.tuples(st.integers(0, 40), st.booleans(), cents), min_size=1, max_size=6),
+        ),
+        st.tuples(st.just("credit"), st.integers(0, 40), st.integers(1, 100)),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def _money(value: int) -> str:
+    return f"{value // 100},{value % 100:02d}"
+
+
+def _bills_file(folder, rows, number: int, as_of: date):
+    lines = [BILLS_HEADER]
+    seen = set()
+    for holder, which, amount, percent, late in rows:
+        columns = HOLDERS[holder]
+        bill_number = f"P/{columns[5]}/{which}"
+        if bill_number in seen:  # one row per bill in a file
+            continue
+        seen.add(bill_number)
+        due = as_of - timedelta(days=late)
+        issued = due - timedelta(days=20)
+        residual = amount * percent // 100
+        lines.append(
+            ";".join(
+                [
+                    *columns,
+                    bill_number,
+                    f"{issued:%d/%m/%Y}",
+                    f"{due:%d/%m/%Y}",
+                    _money(amount),
+                    _money(residual),
+                ]
+            )
+        )
+    path = folder / f"fatture-{number}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _expected(utility) -> dict:
+    """The figures by (customer, service) computed from the bills and credits, by the rule."""
+    owed: dict = defaultdict(list)
+    for bill in Bill.objects.filter(utility=utility).select_related("supply_point"):
+        if bill.closed_on is None and bill.residual > 0:
+            owed[bill.customer_id, bill.supply_point.service].append(bill)
+            owed[bill.customer_id, Arrears.ALL].append(bill)
+    transit: dict = defaultdict(Decimal)
+    for credit in Credit.objects.filter(customer__utility=utility, status=CreditStatus.IN_TRANSIT):
+        transit[credit.customer_id] += credit.amount
+        owed.setdefault((credit.customer_id, Arrears.ALL), [])
+    figures = {}
+    for (customer, service), bills in owed.items():
+        aged = dict.fromkeys(("0-30", "31-90", "91-180", "180+"), Decimal("0.00"))
+        for bill in bills:
+            late = (bill.as_of - bill.due_on).days
+            bucket = "0-30" if late <= 30 else "31-90" if late <= 90 else "91-180" if late <= 180 else "180+"
+            aged[bucket] += bill.residual
+        unpaid = sum((bill.residual for bill in bills), Decimal("0.00"))
+        figures[customer, service] = (
+            unpaid,
+            transit[customer],
+            unpaid - transit[customer],
+            min((bill.due_on for bill in bills), default=None),
+            *aged.values(),
+        )
+    return figures
+
+
+def _kept(utility) -> dict:
+    return {
+        (row.customer_id, row.service): (
+            row.unpaid,
+            row.in_transit,
+            row.balance,
+            row.oldest_due,
+            row.aged_0_30,
+            row.aged_31_90,
+            row.aged_91_180,
+            row.aged_180,
+        )
+        for row in Arrears.objects.filter(customer__utility=utility)
+    }
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=steps)
+@pytest.mark.django_db
+def test_the_kept_figures_equal_the_bills_and_credits_after_any_sequence_of_writes(personas, tmp_path, order):
+    utility = personas["aem.operatore"].organization
+    with transaction.atomic():
+        as_of = date(2010, 2, 28)
+        for number, step in enumerate(order):
+            as_of += timedelta(days=10)
+            if step[0] == "bills":
+                _kind, rows, complete = step
+                path = _bills_file(tmp_path, rows, number, as_of)
+                import_file(
+                    utility, "fatture", path, as_of=as_of, mode="completo" if complete else "incrementale"
+                )
+            elif step[0] == "payments":
+                bills = list(Bill.objects.filter(utility=utility).select_related("customer").order_by("pk"))
+                if not bills:
+                    continue
+                payments = []
+                for index, (pick, names_bill, amount) in enumerate(step[1]):
+                    bill = bills[pick % len(bills)]
+                    payments.append(
+                        (
+                            f"PF{number}-{index}",
+                            bill.customer.code,
+                            bill.number if names_bill else "",
+                            as_of + timedelta(days=1),
+                            _money(amount),
+                        )
+                    )
+                import_payments(utility, payments, folder=tmp_path)
+            else:
+                _kind, pick, percent = step
+                open_bills = list(Bill.objects.filter(utility=utility, residual__gt=0, closed_on=None))
+                if not open_bills:
+                    continue
+                bill = open_bills[pick % len(open_bills)]
+                pending = sum(
+                    c.amount for c in Credit.objects.filter(bill=bill, status=CreditStatus.IN_TRANSIT)
+                )
+                room = bill.residual - pending
+                amount = (room * percent / 100).quantize(Decimal("0.01"))
+                if amount <= 0:
+                    continue
+                services.create_credit(
+                    customer=bill.customer,
+                    kind="COMUNE",
+                    amount=amount,
+                    reason="quota",
+                    created_on=as_of,
+                    bill=bill,
+                )
+            assert _kept(utility) == _expected(utility), f"after step {number}: {step[0]}"
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_a_customer_who_pays_everything_leaves_the_figures(personas, tmp_path):
+    """Paying everything removes the customer's rows (the list shows only who owes something)."""
+    utility = personas["aem.operatore"].organization
+    path = _bills_file(tmp_path, [(0, 0, 10_000, 100, 0)], 1, date(2010, 2, 28))
+    import_file(utility, "fatture", path)
+    bill = Bill.objects.get(utility=utility, number=f"P/{HOLDERS[0][5]}/0")
+    assert Arrears.objects.filter(customer=bill.customer, service=Arrears.ALL).get().balance == Decimal(
+        "100.00"
+    )
+    import_payments(utility, [("PX1", bill.customer.code, bill.number, date(2010, 3, 1), "100,00")], tmp_path)
+    assert not Arrears.objects.filter(customer=bill.customer).exists()
