@@ -177,6 +177,16 @@ def test_a_municipality_sees_nothing_of_another_territory(two_territories, clien
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_municipality_dashboard_counts_only_its_territory_s_debts(two_territories, client_for):
+    """Cremona's home page used to add up the open bills of every territory (Crema's too)."""
+    for persona in ("comune.lettore", "crema.lettore"):
+        context = client_for(persona).get(reverse("home:dashboard")).context
+        assert (context["unpaid_total"], context["customers_with_unpaid"]) == (Decimal("100.00"), 1)
+    context = client_for("aem.lettore").get(reverse("home:dashboard")).context
+    assert (context["unpaid_total"], context["customers_with_unpaid"]) == (Decimal("200.00"), 2)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_services_refuse_to_act_on_another_territory(two_territories, personas):
     from risorsa.interventions.services import authorize_contribution, propose_intervention, set_budget
     from risorsa.protection.services import propose_protection
