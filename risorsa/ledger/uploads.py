@@ -71,6 +71,8 @@ class TextCheck:
     def __init__(self, *, limit: int | None = None):
         self.limit = max_upload_bytes() if limit is None else limit
         self.size = 0
+        self.lines = 0  # line endings fed so far, and bytes since the last: where a bad byte is
+        self._column = 0
         self._utf8 = codecs.getincrementaldecoder("utf-8")("strict")
         self._is_utf8 = True
         self._cp1252 = True
@@ -81,10 +83,26 @@ class TextCheck:
         self.size += len(chunk)
         if self.size > self.limit:
             raise UploadRefused(too_large_message())
-        if CONTROL.search(chunk):
+        control = CONTROL.search(chunk)
+        if control:
+            at = control.start()
             raise UploadRefused(
-                _("Il file contiene caratteri di controllo (byte nulli): non è un file CSV di testo.")
+                _(
+                    "Riga %(line)s, carattere %(column)s: il file contiene un carattere di controllo "
+                    "(byte 0x%(byte)02X%(nul)s): non è un file CSV di testo, o è danneggiato."
+                )
+                % {
+                    "line": self.lines + chunk.count(b"\n", 0, at) + 1,
+                    "column": at - chunk.rfind(b"\n", 0, at)
+                    if b"\n" in chunk[:at]
+                    else self._column + at + 1,
+                    "byte": chunk[at],
+                    "nul": _(", un byte nullo") if chunk[at] == 0 else "",
+                }
             )
+        newlines = chunk.count(b"\n")
+        self._column = len(chunk) - chunk.rfind(b"\n") - 1 if newlines else self._column + len(chunk)
+        self.lines += newlines
         if self._is_utf8:
             try:
                 self._utf8.decode(chunk)

@@ -69,7 +69,7 @@ def test_a_file_past_the_size_limit_is_refused_while_it_streams(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"codice_cliente;nome\nC1;AB\x00CD\n", "caratteri di controllo"),
+        (b"codice_cliente;nome\nC1;AB\x00CD\n", "Riga 2, carattere 6: .* byte nullo"),
         (b"PK\x03\x04rest of a spreadsheet", "archivio ZIP o foglio Excel"),
         (b"%PDF-1.4 ...", "PDF"),
         (b"codice\n\x81\x8d\x8f\xc3\x28\n", "né Windows-1252"),
@@ -79,6 +79,20 @@ def test_a_file_past_the_size_limit_is_refused_while_it_streams(
 def test_what_is_not_csv_text_is_refused_with_the_reason(content, message):
     with pytest.raises(UploadRefused, match=message):
         check_chunks([content])
+
+
+@pytest.mark.parametrize(
+    ("chunks", "where"),
+    [
+        ([b"a;b\nc;d\ne;", b"f\x00\n"], "Riga 3, carattere 4:"),  # the line goes on across chunks
+        ([b"a;b\nc;d", b"\n", b"x\x07"], "Riga 3, carattere 2:"),
+        ([b"\x1b[31m;b\n"], "Riga 1, carattere 1: .*0x1B"),
+    ],
+)
+def test_a_control_byte_is_refused_naming_its_line_and_place_across_chunks(chunks, where):
+    """The upload reads the file in chunks: the line and place are those of the whole file."""
+    with pytest.raises(UploadRefused, match=where):
+        check_chunks(chunks)
 
 
 def test_utf8_and_windows_1252_text_pass():
