@@ -2,7 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from risorsa.core.exceptions import PermissionDenied
@@ -88,10 +88,32 @@ def _apply_person_fields(person: Person, fields: dict) -> None:
         organization_id=person.organization_id, codice_fiscale=person.codice_fiscale
     )
     if twins.exclude(pk=person.pk).exists():
-        raise ValidationError(
-            {"codice_fiscale": _("Nell'anagrafica del Comune c'è già una persona con questo codice fiscale.")}
-        )
+        raise _already_registered()
     person.full_clean()
+
+
+def _already_registered() -> ValidationError:
+    return ValidationError(
+        {"codice_fiscale": _("Nell'anagrafica del Comune c'è già una persona con questo codice fiscale.")}
+    )
+
+
+def _save_person(person: Person) -> None:
+    """Save; the same person registered at the same moment by someone else is the same refusal as
+    one registered before (the check above cannot see a concurrent insert: the key can)."""
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        if (
+            Person.objects.filter(
+                organization_id=person.organization_id, codice_fiscale=person.codice_fiscale
+            )
+            .exclude(pk=person.pk)
+            .exists()
+        ):
+            raise _already_registered() from None
+        raise
 
 
 def _require_municipality_writer(membership: Membership, *rows: Person | Household) -> None:
@@ -110,7 +132,7 @@ def create_person(*, membership: Membership, **fields) -> Person:
     _require_municipality_writer(membership)
     person = Person(organization=membership.organization)
     _apply_person_fields(person, fields)
-    person.save()
+    _save_person(person)
     return person
 
 
@@ -119,7 +141,7 @@ def update_person(*, membership: Membership, person: Person, **fields) -> Person
     """Change a person's data; the codice fiscale must still agree with what is typed."""
     _require_municipality_writer(membership, person)
     _apply_person_fields(person, {"codice_fiscale": person.codice_fiscale, **fields})
-    person.save()
+    _save_person(person)
     return person
 
 
