@@ -3,6 +3,7 @@ municipalities (Cremona and Crema), two utilities and a partner. AEM's files wit
 `codice_comune` are Cremona's, A2A's are Crema's."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from risorsa.organizations.models import OrganizationKind, Role
@@ -70,6 +71,12 @@ def login(membership) -> Client:
 def client_for(personas):
     """client_for("aem.operatore") -> a Client logged in as that persona."""
     return lambda persona: login(personas[persona])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with nothing remembered (the figures' aggregates, in particular)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

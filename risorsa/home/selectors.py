@@ -4,6 +4,7 @@ from django.utils import timezone
 from risorsa.audit.selectors import recent_access_count
 from risorsa.coordination.selectors import todo_for
 from risorsa.core.money import quantize
+from risorsa.ledger import figures
 from risorsa.ledger.models import Arrears, ImportRun
 from risorsa.organizations.models import Membership, OrganizationKind
 from risorsa.protection.models import Protection, ProtectionStatus
@@ -35,7 +36,10 @@ def dashboard_for(*, membership: Membership) -> dict:
         )
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
         owed = Arrears.objects.visible_to(membership).filter(service=Arrears.ALL, unpaid__gt=0)
-        unpaid = owed.aggregate(total=Sum("unpaid"), customers=Count("pk"))
+        unpaid = figures.remembered(
+            ("unpaid", membership.organization_id),
+            lambda: owed.aggregate(total=Sum("unpaid"), customers=Count("pk")),
+        )
         context["unpaid_total"] = quantize(unpaid["total"])
         context["customers_with_unpaid"] = unpaid["customers"]
         context["last_import"] = ImportRun.objects.visible_to(membership).first()

@@ -8,9 +8,19 @@ of the customer page: unpaid residuals of open bills, less the credits still in 
 by days past due on the date each bill's residual was reported.
 """
 
-from django.db import connection
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar, cast
 
-from risorsa.ledger.models import Arrears, CreditStatus, ImportRun
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Max
+
+from risorsa.ledger.models import Arrears, CreditStatus, ImportRun, ImportStatus
+
+T = TypeVar("T")
+# A safety net only: the version below changes with every write of the figures.
+AGGREGATE_TTL = 300
 
 CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
 
@@ -101,3 +111,19 @@ def refresh_after_import(*, run: ImportRun) -> None:
         " UNION SELECT customer_id FROM ledger_payment WHERE run_id = %(run)s",
         {"run": run.pk},
     )
+
+
+def version() -> tuple:
+    """What changes whenever the figures do: every refresh inserts rows (new, higher keys) but
+    for one that only removes them, which belongs to an import that then finishes."""
+    return (
+        Arrears.objects.aggregate(last=Max("pk"))["last"],
+        ImportRun.objects.filter(status=ImportStatus.DONE).aggregate(last=Max("finished_at"))["last"],
+    )
+
+
+def remembered(key: tuple, compute: Callable[[], T]) -> T:
+    """An aggregate over the figures (a total, a count for the pages), computed once per version
+    of the figures: a territory's sums cost tens of milliseconds, re-reading them costs one."""
+    digest = hashlib.sha256(repr((*key, version())).encode()).hexdigest()
+    return cast(T, cache.get_or_set(f"ledger.figures.{digest}", compute, AGGREGATE_TTL))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from risorsa.audit.services import audited_rows, record_access
 from risorsa.core.exceptions import DomainError
-from risorsa.ledger import exports, selectors, services
+from risorsa.ledger import exports, figures, selectors, services
 from risorsa.ledger.forms import ArrearsFilterForm, ImportUploadForm
 from risorsa.ledger.models import ImportStatus
 from risorsa.ledger.uploads import CheckedUploadHandler
@@ -114,7 +114,16 @@ def _arrears(request):
 @membership_required(kinds=LEDGER_READERS)
 def arrears_list(request):
     form, customers = _arrears(request)
-    page = Paginator(customers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(customers, settings.PAGE_SIZE)
+    filters = sorted(
+        (name, value)
+        for name, value in (form.cleaned_data if form.is_valid() else {}).items()
+        if name != "ordine"
+    )
+    paginator.count = figures.remembered(  # type: ignore[misc]
+        ("arrears", request.membership.organization_id, repr(filters)), customers.count
+    )
+    page = paginator.get_page(request.GET.get("page"))
     template = "ledger/arrears_list.html#results" if request.htmx else "ledger/arrears_list.html"
     record_access(request, rows=len(page.object_list))
     return render(request, template, {"form": form, "page": page})

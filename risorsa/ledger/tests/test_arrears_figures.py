@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -209,3 +210,38 @@ def test_a_customer_who_pays_everything_leaves_the_figures(personas, tmp_path):
     )
     import_payments(utility, [("PX1", bill.customer.code, bill.number, date(2010, 3, 1), "100,00")], tmp_path)
     assert not Arrears.objects.filter(customer=bill.customer).exists()
+
+
+@pytest.mark.django_db
+def test_the_remembered_totals_and_counts_follow_every_write(client_for, personas, tmp_path):
+    """The dashboard's total and the list's count are remembered per version of the figures: a
+    credit or an import that changes the figures shows at once."""
+    utility = personas["aem.operatore"].organization
+    import_file(
+        utility,
+        "fatture",
+        _bills_file(tmp_path, [(0, 0, 10_000, 100, 0), (1, 0, 5_000, 100, 0)], 1, date(2010, 2, 28)),
+    )
+    client = client_for("comune.operatore")
+
+    def shown():
+        home = client.get(reverse("home:dashboard")).context
+        listed = client.get(reverse("ledger:arrears")).context["page"].paginator.count
+        return home["unpaid_total"], home["customers_with_unpaid"], listed
+
+    assert shown() == (Decimal("150.00"), 2, 2)
+    bill = Bill.objects.get(number=f"P/{HOLDERS[0][5]}/0")
+    services.create_credit(
+        customer=bill.customer,
+        kind="COMUNE",
+        amount=Decimal("100.00"),
+        reason="quota",
+        created_on=date(2010, 3, 1),
+        bill=bill,
+    )
+    assert shown() == (Decimal("150.00"), 2, 1)  # still unpaid, but nothing left to pay once credited
+    other = Bill.objects.get(number=f"P/{HOLDERS[1][5]}/0")
+    import_payments(
+        utility, [("PY1", other.customer.code, other.number, date(2010, 3, 2), "50,00")], tmp_path
+    )
+    assert shown() == (Decimal("100.00"), 1, 0)
