@@ -179,11 +179,20 @@ def arrears_for(
 
     Days past due are counted on each bill's extraction date, the day its residual is known.
     """
+    # One filter() for every condition on the figures: each further filter() on a multi-valued
+    # relation would join its rows once more.
+    conditions = {"figures__balance__gt": 0}
+    if bucket in AGED_FIELDS:
+        conditions[f"figures__{AGED_FIELDS[bucket]}__gt"] = 0
+    if minimum is not None:
+        conditions["figures__balance__gte"] = minimum
+    if maximum is not None:
+        conditions["figures__balance__lte"] = maximum
     customers = (
         Customer.objects.visible_to(membership)
         .select_related("person", "utility")
         .annotate(figures=FilteredRelation("arrears", condition=Q(arrears__service=service or Arrears.ALL)))
-        .filter(figures__balance__gt=0)
+        .filter(**conditions)
         .annotate(
             unpaid=F("figures__unpaid"),
             in_transit=F("figures__in_transit"),
@@ -192,12 +201,6 @@ def arrears_for(
             **{name: F(f"figures__{name}") for name in AGED_FIELDS.values()},
         )
     )
-    if bucket in AGED_FIELDS:
-        customers = customers.filter(**{f"figures__{AGED_FIELDS[bucket]}__gt": 0})
-    if minimum is not None:
-        customers = customers.filter(figures__balance__gte=minimum)
-    if maximum is not None:
-        customers = customers.filter(figures__balance__lte=maximum)
     return customers.order_by(*SORTS.get(sort, SORTS["saldo"]))
 
 
