@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from conftest import login
+from risorsa.coordination.models import Deadline
 from risorsa.registry.models import Person
 from tests.test_visibility import SITE_PATTERNS
 
@@ -71,5 +72,13 @@ def test_list_pages_issue_the_same_queries_with_two_rows_and_with_full_pages_of_
     many = _measure(personas, surname)
     measured = {page: count for page, count in few.items() if count is not None}
     assert len(measured) > 40, "the pages must answer"
-    grown = {page: (count, many[page]) for page, count in measured.items() if many[page] != count}
+    # The to-do list shows deadlines about several kinds of subject (protections, incidents, plans,
+    # interventions…): a generic relation fetches each kind present on the page with its own
+    # query (and that kind's customer). Bounded by the kinds the code knows, never by the rows.
+    kinds = Deadline.objects.values("subject_type").distinct().count()
+    grown = {
+        page: (count, many[page])
+        for page, count in measured.items()
+        if many[page] != count and not (page[1] == "/coordination/" and many[page] <= count + 2 * kinds)
+    }
     assert grown == {}, "query count grows with the data (2 rows → 25 rows a page)"

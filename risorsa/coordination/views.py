@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,13 +18,12 @@ from risorsa.organizations.models import OrganizationKind
 def todo_list(request):
     everyone = request.membership.is_municipality and request.GET.get("tutte") == "1"
     deadlines = selectors.todo_for(membership=request.membership, everyone=everyone)
-    today = timezone.localdate()
-    deadlines = list(deadlines)
-    record_access(request, rows=len(deadlines))
+    page = Paginator(deadlines, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    record_access(request, rows=len(page.object_list))
     return render(
         request,
         "coordination/deadline_list.html",
-        {"deadlines": deadlines, "today": today, "everyone": everyone},
+        {"page": page, "deadlines": page.object_list, "today": timezone.localdate(), "everyone": everyone},
     )
 
 
