@@ -15,6 +15,7 @@ is open) and its re-import, against the floor of the same payments file.
 The floor is what the database needs to take the same rows without any logic: on PostgreSQL,
 COPY into a temporary staging table then one INSERT ... SELECT with casts into a table of the
 same columns; on SQLite, executemany of tuples converted beforehand (conversion not timed).
+The keyed floor, the target's reference, is the same into a table with a bill table's keys.
 Each import runs in its own process, so that its peak memory (ru_maxrss) is its own. The
 benchmark uses its own database (var/bench/ for SQLite, `<name>_bench` on PostgreSQL).
 """
@@ -138,9 +139,10 @@ def child_import(url: str, path: str, kind: str = "fatture") -> dict:
 def child_floor(url: str, path: str, keyed: str = "") -> dict:
     """The raw floor; with `keyed`, the same rows into a table with the keys a bill table needs.
 
-    The keyed variant is a diagnostic, not the target: a surrogate primary key, the bill
-    number unique, an index on the customer. It shows what the database alone spends on
-    those keys, before any logic, so that the importer's own overhead can be read apart.
+    The keyed variant is the target's reference (issue 10: the importer within 3x of it): a
+    surrogate primary key, the bill number unique, an index on the customer. It shows what the
+    database alone spends on those keys, before any logic, so that the importer's own overhead
+    can be read apart.
     """
     _django(url)
     from django.db import connection
@@ -454,10 +456,12 @@ def main() -> int:
     rejected = run_child("import", url, str(broken))
 
     rows_per_s = lambda result: options.rows / result["seconds"]  # noqa: E731
-    ratio = first["seconds"] / floor["seconds"]
+    # The target's reference (issue 10): the keyed floor, the same rows into a table with the keys
+    # a bill table must have; the raw floor is shown beside it.
+    ratio = first["seconds"] / keyed["seconds"]
     growth = first["peak_mb"] / smaller["peak_mb"] - 1
     checks = {
-        f"importer <= 3x floor ({ratio:.2f}x)": ratio <= 3,
+        f"importer <= 3x keyed floor ({ratio:.2f}x)": ratio <= 3,
         f"peak memory < 400 MB ({first['peak_mb']:.0f} MB)": first["peak_mb"] < 400,
         f"memory flat: {options.small:,} vs {options.rows:,} rows within 20% ({growth:+.0%})": abs(growth)
         <= 0.2,
@@ -479,10 +483,12 @@ def main() -> int:
         f"  importer (again)   {again['seconds']:7.2f} s  {rows_per_s(again):>10,.0f} rows/s  peak {again['peak_mb']:.0f} MB"
     )
     print(f"  importer {options.small:,} rows: peak {smaller['peak_mb']:.0f} MB")
-    print(f"  ratio importer / floor: {ratio:.2f}")
     print(
-        f"  diagnostic: the floor into a table with a bill table's keys (primary key, unique number,"
-        f" customer index) {keyed['seconds']:.2f} s, {keyed['seconds'] / floor['seconds']:.2f}x the floor"
+        f"  keyed floor        {keyed['seconds']:7.2f} s  (primary key, unique number, customer index;"
+        f" {keyed['seconds'] / floor['seconds']:.2f}x the raw floor)"
+    )
+    print(
+        f"  ratio importer / keyed floor: {ratio:.2f} (importer / raw floor: {first['seconds'] / floor['seconds']:.2f})"
     )
     for label, ok in checks.items():
         print(f"  [{'ok' if ok else 'NO'}] {label}")

@@ -439,7 +439,8 @@ def merge(ctx: Context) -> Counts:
         )
         older = 0
         cursor.execute("SELECT 1 FROM ledger_bill WHERE utility_id = %(u)s LIMIT 1", p)
-        if cursor.fetchone():
+        known = cursor.fetchone() is not None
+        if known:
             cursor.execute(
                 """
                 SELECT SUM(CASE WHEN b.as_of > %(d)s THEN 1 ELSE 0 END),
@@ -478,9 +479,11 @@ def merge(ctx: Context) -> Counts:
                 """,
                 p,
             )
-        # New bills: a plain insert of what is not there (the utility's lock keeps it that way).
+        # New bills: a plain insert of what is not there (the utility's lock keeps it that way);
+        # for the utility's first file, without a million lookups of bills that cannot exist.
+        absent = "NOT EXISTS (SELECT 1 FROM ledger_bill b WHERE b.utility_id = %(u)s AND b.number = s.number)"
         cursor.execute(
-            """
+            f"""
             INSERT INTO ledger_bill (
                 utility_id, customer_id, supply_point_id, number, issued_on, due_on, amount, residual,
                 as_of, closed_on, created_run_id, changed_run_id)
@@ -489,7 +492,7 @@ def merge(ctx: Context) -> Counts:
             FROM stage_bill s
             JOIN ledger_customer c ON c.utility_id = %(u)s AND c.code = s.customer_code
             JOIN ledger_supplypoint sp ON sp.customer_id = c.id AND sp.code = s.supply_code
-            WHERE NOT EXISTS (SELECT 1 FROM ledger_bill b WHERE b.utility_id = %(u)s AND b.number = s.number)
+            WHERE {absent if known else "1 = 1"}
             """,
             p,
         )

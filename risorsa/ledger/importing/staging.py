@@ -6,9 +6,13 @@ so memory does not grow with the file. The merge into the real tables is then se
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 BATCH = 20000
+# Local buffers of the session's temporary tables (PostgreSQL's default, 8 MB, sends a large
+# file's staging tables through temporary files at every pass). Only allocated as used, and
+# settable only before the session first touches a temporary table.
+TEMP_BUFFERS = "256MB"
 
 
 class Stager:
@@ -21,6 +25,8 @@ class Stager:
         self.postgres = connection.vendor == "postgresql"
 
     def create(self) -> None:
+        if self.postgres:
+            _more_temp_buffers()
         with connection.cursor() as cursor:
             for name, columns in self.tables.items():
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
@@ -66,3 +72,15 @@ class Stager:
         with connection.cursor() as cursor:
             for name in self.tables:
                 cursor.execute(f"ANALYZE {name}")
+
+
+def _more_temp_buffers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('temp_buffers') = %s", [TEMP_BUFFERS])
+        if cursor.fetchone()[0]:
+            return
+        try:
+            with transaction.atomic():
+                cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+        except DatabaseError:
+            pass  # this session has used temporary tables already: it keeps what it has
