@@ -181,7 +181,7 @@ def arrears_for(
     """
     # One filter() for every condition on the figures: each further filter() on a multi-valued
     # relation would join its rows once more.
-    conditions = {"figures__balance__gt": 0}
+    conditions: dict[str, object] = {"figures__balance__gt": 0}
     if bucket in AGED_FIELDS:
         conditions[f"figures__{AGED_FIELDS[bucket]}__gt"] = 0
     if minimum is not None:
