@@ -178,7 +178,11 @@ class Customer(models.Model):
     """The utility's customer code (codice cliente), held by a person of the registry."""
 
     utility = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="customers", verbose_name=_("gestore")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        verbose_name=_("gestore"),
+        db_index=False,  # the unique (utility, code) leads with it
     )
     code = models.CharField(_("codice cliente"), max_length=20)
     person = models.ForeignKey(
@@ -233,7 +237,11 @@ class Arrears(models.Model):
 
     ALL = ""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="arrears")
+    # Derived rows, rewritten by each refresh of their customer: no key check per row (a first
+    # file writes hundreds of thousands), no index of its own (the unique key leads with it).
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="arrears", db_index=False, db_constraint=False
+    )
     service = models.CharField(_("servizio"), max_length=8, blank=True)
     unpaid = MoneyField(_("da pagare"))
     in_transit = MoneyField(_("accrediti in transito"))
@@ -265,7 +273,11 @@ class SupplyPoint(models.Model):
     """A supply point (POD, PDR or water meter) of a customer."""
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="supply_points", verbose_name=_("cliente")
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="supply_points",
+        verbose_name=_("cliente"),
+        db_index=False,  # the unique (customer, code) leads with it
     )
     service = models.CharField(_("servizio"), max_length=8, choices=Service.choices)
     code = models.CharField(_("punto di fornitura"), max_length=30)

@@ -58,6 +58,7 @@ class Person(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="registered_people",
         verbose_name=_("Comune che ne cura l'anagrafica"),
+        db_index=False,  # the registry's unique (organization, codice fiscale) leads with it
         limit_choices_to={"kind": OrganizationKind.MUNICIPALITY},
     )
     # Unique within a registry: each municipality keeps its own, and never learns of another's.
