@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from risorsa.coordination.models import Deadline, Step
+from risorsa.coordination.models import Deadline
 from risorsa.core.exceptions import DomainError
 from risorsa.interventions import services as interventions
+from risorsa.interventions import steps as intervention_steps
 from risorsa.interventions.models import InterventionStatus
 from risorsa.ledger.models import Allocation, Bill, BillHold, Credit, CreditStatus, Payment
 from risorsa.ledger.selectors import allocations_counted_by, held_bills
@@ -251,7 +252,7 @@ def test_the_municipality_withdraws_a_spot_intervention_closing_its_deadlines_an
 def test_the_utility_cancels_a_spot_intervention_only_after_the_share_was_due(utility, users):
     customer = sample_customer(utility)
     spot = spot_on(customer, bills_of(customer), users, on=date(2010, 3, 1))  # Monday
-    share = Deadline.objects.get(step=Step.SPOT_SHARE)
+    share = Deadline.objects.get(step=intervention_steps.SPOT_SHARE)
     assert share.due_on == date(2010, 3, 15)  # 10 working days after Monday 1 March
     with (
         time_machine.travel(share.due_on, tick=False),

@@ -321,11 +321,12 @@ def customer_of(utility, municipality, code: str, marker: dict):
 
 @pytest.fixture
 def world(personas, organizations, municipality, utility):
-    from risorsa.coordination.models import SlaRule, Step
+    from risorsa.coordination.models import SlaRule
     from risorsa.coordination.services import open_deadline
     from risorsa.interventions.services import propose_intervention
     from risorsa.ledger import figures
     from risorsa.ledger.models import Bill, ImportRun, MeterEvent, RegistryMismatch
+    from risorsa.protection import steps as protection_steps
     from risorsa.protection.models import Incident, Protection
     from risorsa.repayment.schedule import Terms
     from risorsa.repayment.services import draft_plan, propose_plan
@@ -364,7 +365,7 @@ def world(personas, organizations, municipality, utility):
     incident = Incident.objects.create(
         customer=customer, supply_point=supply, kind="tutelato", suspension=cut, opened_on="2010-02-01"
     )
-    deadline = open_deadline(step=Step.EVALUATE_REDUCTION, subject=customer, owner=municipality)
+    deadline = open_deadline(step=protection_steps.EVALUATE_REDUCTION, subject=customer, owner=municipality)
     older, bill = (
         Bill.objects.create(
             utility=utility,
@@ -403,7 +404,7 @@ def world(personas, organizations, municipality, utility):
         "deadline": deadline,
         "plan": plan,
         "intervention": intervention,
-        "sla_rule": SlaRule.objects.get(step=Step.EVALUATE_REDUCTION, municipality=municipality),
+        "sla_rule": SlaRule.objects.get(step=protection_steps.EVALUATE_REDUCTION, municipality=municipality),
         "mismatch": mismatch,
     }
 

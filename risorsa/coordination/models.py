@@ -6,32 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from risorsa.coordination.steps import step_label
 from risorsa.organizations.models import Membership, Organization, OrganizationKind
 from risorsa.registry.models import Person
-
-
-class Step(models.TextChoices):
-    """The steps that wait on an organization; each has a row in the SLA table."""
-
-    EVALUATE_REDUCTION = "valutare_riduzione", _("Valutare un cliente con la fornitura ridotta")
-    CONTACT_AFTER_REDUCTION = "contatto_riduzione", _("Contattare il nucleo dopo una riduzione")
-    PROTECTION_REVIEW = "revisione_tutela", _("Rivedere la tutela")
-    INCIDENT = "incidente", _("Riattivare una fornitura sospesa per errore")
-    PLAN_APPROVAL = "approvazione_piano", _("Approvare il piano di rientro")
-    SPOT_SHARE = "quota_utente", _("Confermare il pagamento della quota utente")
-    SPOT_AUTHORIZATION = "autorizzazione_contributo", _("Autorizzare il contributo del Comune")
-
-
-# The SLA table's starting values (DOMAIN.md); a municipality manager changes them on screen.
-SLA_DEFAULTS = {
-    Step.EVALUATE_REDUCTION: (OrganizationKind.MUNICIPALITY, 5),
-    Step.CONTACT_AFTER_REDUCTION: (OrganizationKind.MUNICIPALITY, 3),
-    Step.PROTECTION_REVIEW: (OrganizationKind.MUNICIPALITY, 10),
-    Step.INCIDENT: (OrganizationKind.UTILITY, 1),
-    Step.PLAN_APPROVAL: (OrganizationKind.UTILITY, 5),
-    Step.SPOT_SHARE: (OrganizationKind.UTILITY, 10),
-    Step.SPOT_AUTHORIZATION: (OrganizationKind.MUNICIPALITY, 5),
-}
 
 
 class SlaRuleQuerySet(models.QuerySet):
@@ -56,7 +33,7 @@ class SlaRule(models.Model):
         verbose_name=_("Comune"),
         limit_choices_to={"kind": OrganizationKind.MUNICIPALITY},
     )
-    step = models.CharField(_("passaggio"), max_length=40, choices=Step.choices)
+    step = models.CharField(_("passaggio"), max_length=40)  # a code of coordination.steps
     owner_kind = models.CharField(_("in carico a"), max_length=10, choices=OrganizationKind.choices)
     working_days = models.PositiveSmallIntegerField(_("giorni lavorativi"))
     updated_at = models.DateTimeField(_("modificato il"), auto_now=True)
@@ -83,7 +60,11 @@ class SlaRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()}: {self.working_days}"
+        return f"{self.step_label}: {self.working_days}"
+
+    @property
+    def step_label(self) -> str:
+        return step_label(self.step)
 
 
 class DeadlineQuerySet(models.QuerySet):
@@ -104,7 +85,7 @@ class DeadlineQuerySet(models.QuerySet):
 class Deadline(models.Model):
     """A step that waits on one organization, due on a working day, until it is met."""
 
-    step = models.CharField(_("passaggio"), max_length=40, choices=Step.choices)
+    step = models.CharField(_("passaggio"), max_length=40)  # a code of coordination.steps
     owner = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("in carico a")
     )
@@ -146,7 +127,11 @@ class Deadline(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_step_display()} ({self.due_on:%d/%m/%Y})"
+        return f"{self.step_label} ({self.due_on:%d/%m/%Y})"
+
+    @property
+    def step_label(self) -> str:
+        return step_label(self.step)
 
     def days_late(self, today) -> int:
         """Calendar days past the due date (0 when not late)."""

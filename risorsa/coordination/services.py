@@ -7,7 +7,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from risorsa.coordination.models import SLA_DEFAULTS, Deadline, SlaRule, Step
+from risorsa.coordination.models import Deadline, SlaRule
+from risorsa.coordination.steps import all_steps, step_definition
 from risorsa.core.calendar import add_working_days
 from risorsa.core.exceptions import DomainError, PermissionDenied
 from risorsa.organizations.models import Organization, OrganizationKind
@@ -19,8 +20,13 @@ def sla_table(municipality: Organization) -> None:
     """Give a municipality its SLA table, with the code's defaults, the first time it is needed."""
     SlaRule.objects.bulk_create(
         [
-            SlaRule(municipality=municipality, step=step, owner_kind=kind, working_days=days)
-            for step, (kind, days) in SLA_DEFAULTS.items()
+            SlaRule(
+                municipality=municipality,
+                step=step.code,
+                owner_kind=step.owner_kind,
+                working_days=step.default_days,
+            )
+            for step in all_steps()
         ],
         ignore_conflicts=True,
     )
@@ -28,9 +34,11 @@ def sla_table(municipality: Organization) -> None:
 
 def sla_rule(step: str, municipality: Organization) -> SlaRule:
     """The step's row of the territory's SLA table, created with its default when first needed."""
-    owner_kind, days = SLA_DEFAULTS[Step(step)]
+    definition = step_definition(step)
     rule, _created = SlaRule.objects.get_or_create(
-        municipality=municipality, step=step, defaults={"owner_kind": owner_kind, "working_days": days}
+        municipality=municipality,
+        step=step,
+        defaults={"owner_kind": definition.owner_kind, "working_days": definition.default_days},
     )
     return rule
 
@@ -72,7 +80,7 @@ def open_deadline(
     opened_on = opened_on or timezone.localdate()
     if due_on is None:
         territory = _territory_of(subject, owner, person)
-        days = sla_rule(step, territory).working_days if territory else SLA_DEFAULTS[Step(step)][1]
+        days = sla_rule(step, territory).working_days if territory else step_definition(step).default_days
         due_on = add_working_days(opened_on, days)
     with transaction.atomic():
         existing = (

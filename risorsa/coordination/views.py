@@ -50,9 +50,7 @@ def sla_update(request, pk):
             form.add_error("working_days", error.message)
         else:
             if not request.htmx:
-                messages.success(
-                    request, _("Tempo aggiornato: %(rule)s.") % {"rule": rule.get_step_display()}
-                )
+                messages.success(request, _("Tempo aggiornato: %(rule)s.") % {"rule": rule.step_label})
                 return redirect("coordination:sla-list")
     if not request.htmx and form.errors:
         messages.error(request, " ".join(form.errors.get("working_days", [])))

@@ -9,6 +9,7 @@ class InterventionsConfig(AppConfig):
 
     def ready(self):
         from risorsa.coordination.daily import register_daily_job
+        from risorsa.interventions import steps  # noqa: F401 - declares the app's steps
         from risorsa.interventions.services import follow_interventions
 
         register_daily_job("interventi", follow_interventions)

@@ -9,12 +9,12 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from risorsa.coordination.models import Step
 from risorsa.coordination.selectors import latest_deadline
 from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.exceptions import DomainError
 from risorsa.core.money import format_euro, quantize
 from risorsa.core.workflow import change_status
+from risorsa.interventions import steps
 from risorsa.interventions.models import (
     ALLOWED_TRANSITIONS,
     COMMITTED,
@@ -99,7 +99,7 @@ def propose_intervention(
             intervention=intervention, from_status="", to_status=InterventionStatus.PROPOSED, by=by
         )
         open_deadline(
-            step=Step.SPOT_SHARE,
+            step=steps.SPOT_SHARE,
             subject=intervention,
             owner=customer.utility,
             person=customer.person,
@@ -113,9 +113,9 @@ def confirm_customer_share(*, intervention: SpotIntervention, by=None, why: str 
     with transaction.atomic():
         intervention = _locked(intervention)
         _transition(intervention=intervention, to=InterventionStatus.SHARE_PAID, by=by, why=why)
-        meet_deadlines(subject=intervention, steps=[Step.SPOT_SHARE])
+        meet_deadlines(subject=intervention, steps=[steps.SPOT_SHARE])
         open_deadline(
-            step=Step.SPOT_AUTHORIZATION,
+            step=steps.SPOT_AUTHORIZATION,
             subject=intervention,
             owner=intervention.customer.municipality,
             person=intervention.customer.person,
@@ -162,7 +162,7 @@ def authorize_contribution(*, intervention: SpotIntervention, by) -> SpotInterve
                 }
             )
         _transition(intervention=intervention, to=InterventionStatus.AUTHORIZED, by=by)
-        meet_deadlines(subject=intervention, steps=[Step.SPOT_AUTHORIZATION])
+        meet_deadlines(subject=intervention, steps=[steps.SPOT_AUTHORIZATION])
     return intervention
 
 
@@ -197,7 +197,7 @@ def withdraw_intervention(*, intervention: SpotIntervention, by, why: str) -> Sp
 
 def share_due_on(intervention: SpotIntervention):
     """The day by which the utility expected the customer's share (the SLA table's working days)."""
-    deadline = latest_deadline(subject=intervention, step=Step.SPOT_SHARE)
+    deadline = latest_deadline(subject=intervention, step=steps.SPOT_SHARE)
     return deadline.due_on if deadline else None
 
 
@@ -225,7 +225,7 @@ def _close(intervention: SpotIntervention, *, to: str, by, why: str) -> None:
     _transition(intervention=intervention, to=to, by=by, why=why)
     intervention.closed_on = timezone.localdate()
     intervention.save(update_fields=["closed_on"])
-    meet_deadlines(subject=intervention, steps=[Step.SPOT_SHARE, Step.SPOT_AUTHORIZATION])
+    meet_deadlines(subject=intervention, steps=[steps.SPOT_SHARE, steps.SPOT_AUTHORIZATION])
     release_bills(holder=intervention, on=intervention.closed_on)
 
 

@@ -9,6 +9,7 @@ class ProtectionConfig(AppConfig):
 
     def ready(self):
         from risorsa.ledger.importing.reactions import register_reaction
+        from risorsa.protection import steps  # noqa: F401 - declares the app's steps
         from risorsa.protection.services import react_to_meter_events
 
         register_reaction(react_to_meter_events)

@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from risorsa.audit.history import HistoryEntry, history_entries
-from risorsa.coordination.models import Deadline, Step
+from risorsa.coordination.models import Deadline
 from risorsa.core.money import quantize
 from risorsa.core.workflow import transitions_seen_by
 from risorsa.ledger.models import Customer, MeterEvent, MeterEventKind
 from risorsa.ledger.selectors import MONEY, balance_of
 from risorsa.organizations.models import Membership
+from risorsa.protection import steps
 from risorsa.protection.models import Incident, Protection, ProtectionStatus, ProtectionTransition
 from risorsa.registry.models import Isee
 from risorsa.repayment.models import RepaymentPlan
@@ -138,7 +139,7 @@ def evaluations_for(*, membership: Membership | None) -> QuerySet[Deadline]:
     """Evaluations after a reduction that wait (or waited) on the member's own organization."""
     return (
         Deadline.objects.visible_to(membership)
-        .filter(step=Step.EVALUATE_REDUCTION, owner_id=membership.organization_id if membership else None)
+        .filter(step=steps.EVALUATE_REDUCTION, owner_id=membership.organization_id if membership else None)
         .select_related("person__household")
     )
 

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from risorsa.coordination.models import Step
 from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.calendar import add_months, add_working_days, next_working_day
 from risorsa.core.exceptions import DomainError
@@ -14,6 +13,7 @@ from risorsa.core.workflow import change_status
 from risorsa.ledger.access import require_party
 from risorsa.ledger.models import Customer, ImportRun, MeterEvent, MeterEventKind
 from risorsa.ledger.selectors import balance_for
+from risorsa.protection import steps
 from risorsa.protection.models import (
     ALLOWED_TRANSITIONS,
     OPEN_STATUSES,
@@ -127,7 +127,7 @@ def suspend_protection(*, protection: Protection, by, why: str) -> Protection:
             protection=protection, to=ProtectionStatus.SUSPENDED, by=by, on=timezone.localdate(), why=why
         )
         protection.save()
-        meet_deadlines(subject=protection, steps=[Step.PROTECTION_REVIEW])
+        meet_deadlines(subject=protection, steps=[steps.PROTECTION_REVIEW])
     return protection
 
 
@@ -148,7 +148,7 @@ def end_protection(*, protection: Protection, by, reason: str, note: str = "") -
         protection.ended_on = ended_on
         protection.end_reason = reason
         protection.save()
-        meet_deadlines(subject=protection, steps=[Step.PROTECTION_REVIEW, Step.CONTACT_AFTER_REDUCTION])
+        meet_deadlines(subject=protection, steps=[steps.PROTECTION_REVIEW, steps.CONTACT_AFTER_REDUCTION])
     return protection
 
 
@@ -161,7 +161,7 @@ def review_protection(*, protection: Protection, by, next_review_on: date, note:
         protection = _locked(protection)
         if protection.status != ProtectionStatus.ACTIVE:
             raise DomainError(_("Si rivede solo una tutela attiva."))
-        meet_deadlines(subject=protection, steps=[Step.PROTECTION_REVIEW])
+        meet_deadlines(subject=protection, steps=[steps.PROTECTION_REVIEW])
         protection.review_on = next_review_on
         protection.save()
         MonitoringContact.objects.create(
@@ -187,17 +187,17 @@ def record_contact(
         contact = MonitoringContact.objects.create(
             protection=protection, contacted_on=contacted_on, channel=channel, outcome=outcome.strip(), by=by
         )
-        meet_deadlines(subject=protection, steps=[Step.CONTACT_AFTER_REDUCTION], on=contacted_on)
+        meet_deadlines(subject=protection, steps=[steps.CONTACT_AFTER_REDUCTION], on=contacted_on)
     return contact
 
 
 def _schedule_review(protection: Protection) -> None:
     if protection.review_on is None:
         return
-    meet_deadlines(subject=protection, steps=[Step.PROTECTION_REVIEW])
+    meet_deadlines(subject=protection, steps=[steps.PROTECTION_REVIEW])
     due_on = next_working_day(protection.review_on)
     open_deadline(
-        step=Step.PROTECTION_REVIEW,
+        step=steps.PROTECTION_REVIEW,
         subject=protection,
         owner=protection.customer.municipality,
         person=protection.customer.person,
@@ -230,7 +230,7 @@ def react_to_meter_events(*, run: ImportRun) -> None:
         protection = protections.get(event.protection_then)
         if event.kind in REDUCTIONS:
             open_deadline(
-                step=Step.EVALUATE_REDUCTION,
+                step=steps.EVALUATE_REDUCTION,
                 subject=event.customer,
                 owner=event.customer.municipality,
                 person=person,
@@ -239,7 +239,7 @@ def react_to_meter_events(*, run: ImportRun) -> None:
             # An ended protection has nobody left to contact (ending met its contact deadlines).
             if protection and protection.status != ProtectionStatus.ENDED:
                 open_deadline(
-                    step=Step.CONTACT_AFTER_REDUCTION,
+                    step=steps.CONTACT_AFTER_REDUCTION,
                     subject=protection,
                     owner=event.customer.municipality,
                     person=person,
@@ -256,7 +256,7 @@ def react_to_meter_events(*, run: ImportRun) -> None:
                 incident.reconnection = event
                 incident.closed_on = max(event.occurred_on, incident.opened_on)
                 incident.save(update_fields=["reconnection", "closed_on"])
-                meet_deadlines(subject=incident, steps=[Step.INCIDENT], on=incident.closed_on)
+                meet_deadlines(subject=incident, steps=[steps.INCIDENT], on=incident.closed_on)
 
 
 def _open_incident(event: MeterEvent, kind: str) -> None:
@@ -270,7 +270,7 @@ def _open_incident(event: MeterEvent, kind: str) -> None:
         opened_on=event.occurred_on,
     )
     open_deadline(
-        step=Step.INCIDENT,
+        step=steps.INCIDENT,
         subject=incident,
         owner=event.customer.utility,
         person=event.customer.person,

@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from risorsa.audit.services import audited_rows, record_access
-from risorsa.coordination.models import Step
 from risorsa.coordination.services import meet_deadlines
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger import exports
 from risorsa.ledger.models import Customer
 from risorsa.organizations.access import MANAGERS, WRITERS, membership_required
 from risorsa.organizations.models import OrganizationKind
-from risorsa.protection import selectors, services
+from risorsa.protection import selectors, services, steps
 from risorsa.protection.forms import (
     ActivateForm,
     ContactForm,
@@ -242,7 +241,7 @@ def evaluation_queue(request):
 def evaluation_done(request, pk):
     deadline = get_object_or_404(selectors.evaluations_for(membership=request.membership), pk=pk)
     meet_deadlines(
-        subject=deadline.subject, steps=[Step.EVALUATE_REDUCTION]
+        subject=deadline.subject, steps=[steps.EVALUATE_REDUCTION]
     )  # once: later calls change nothing
     messages.success(request, _("Cliente valutato: tolto dalla coda."))
     return redirect("protection:evaluation-queue")

@@ -9,6 +9,7 @@ class RepaymentConfig(AppConfig):
 
     def ready(self):
         from risorsa.coordination.daily import register_daily_job
+        from risorsa.repayment import steps  # noqa: F401 - declares the app's steps
         from risorsa.repayment.services import follow_plans
 
         register_daily_job("piani di rientro", follow_plans)

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from risorsa.coordination.models import Step
 from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.calendar import add_working_days
 from risorsa.core.exceptions import DomainError
@@ -18,6 +17,7 @@ from risorsa.ledger.access import require_party
 from risorsa.ledger.models import Bill, Customer
 from risorsa.ledger.selectors import allocations_counted_by, open_bills_free_for
 from risorsa.ledger.services import hold_bills, release_bills
+from risorsa.repayment import steps
 from risorsa.repayment.models import (
     ALLOWED_TRANSITIONS,
     OPEN_PLAN_STATUSES,
@@ -141,7 +141,7 @@ def propose_plan(*, plan: RepaymentPlan, by) -> RepaymentPlan:
         plan = _locked(plan)
         _transition(plan=plan, to=PlanStatus.PROPOSED, by=by)
         open_deadline(
-            step=Step.PLAN_APPROVAL, subject=plan, owner=plan.customer.utility, person=plan.customer.person
+            step=steps.PLAN_APPROVAL, subject=plan, owner=plan.customer.utility, person=plan.customer.person
         )
     return plan
 
@@ -151,7 +151,7 @@ def approve_plan(*, plan: RepaymentPlan, by) -> RepaymentPlan:
     with transaction.atomic():
         plan = _locked(plan)
         _transition(plan=plan, to=PlanStatus.APPROVED, by=by)
-        meet_deadlines(subject=plan, steps=[Step.PLAN_APPROVAL])
+        meet_deadlines(subject=plan, steps=[steps.PLAN_APPROVAL])
     return plan
 
 
@@ -164,7 +164,7 @@ def refuse_plan(*, plan: RepaymentPlan, by, why: str) -> RepaymentPlan:
         if plan.status != PlanStatus.PROPOSED:
             raise DomainError(_("Si può rifiutare solo un piano proposto."))
         _end(plan, to=PlanStatus.CANCELLED, on=timezone.localdate(), by=by, why=why)
-        meet_deadlines(subject=plan, steps=[Step.PLAN_APPROVAL])
+        meet_deadlines(subject=plan, steps=[steps.PLAN_APPROVAL])
     return plan
 
 
@@ -192,7 +192,7 @@ def cancel_plan(*, plan: RepaymentPlan, by, why: str) -> RepaymentPlan:
     with transaction.atomic():
         plan = _locked(plan)
         _end(plan, to=PlanStatus.CANCELLED, on=timezone.localdate(), by=by, why=why)
-        meet_deadlines(subject=plan, steps=[Step.PLAN_APPROVAL])
+        meet_deadlines(subject=plan, steps=[steps.PLAN_APPROVAL])
     return plan
 
 

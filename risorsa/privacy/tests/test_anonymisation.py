@@ -15,7 +15,7 @@ from django.db.models import Count, Sum, TextField
 from django.db.models.functions import Cast
 
 from risorsa.coordination.daily import run_daily
-from risorsa.coordination.models import Deadline, Step
+from risorsa.coordination.models import Deadline
 from risorsa.interventions.models import InterventionStatus, InterventionTransition, SpotIntervention
 from risorsa.interventions.selectors import interventions_for
 from risorsa.ledger import selectors as ledger_selectors
@@ -24,6 +24,7 @@ from risorsa.ledger.models import Customer, ImportIssue, ImportRun, ImportStatus
 from risorsa.ledger.tests.helpers import import_payments
 from risorsa.privacy.models import Anonymisation
 from risorsa.privacy.services import people_to_anonymise, pseudonym
+from risorsa.protection import steps as protection_steps
 from risorsa.protection.models import EndReason, Protection, ProtectionStatus, ProtectionTransition
 from risorsa.registry import codice_fiscale as cf
 from risorsa.registry.models import Household, Isee, Person, SocialAssessment
@@ -153,7 +154,7 @@ def world(utility, municipality, personas, tmp_path):
             intervention=intervention, to_status=InterventionStatus.WITHDRAWN, why=f"Scritto a {EMAIL}"
         )
         Deadline.objects.create(
-            step=Step.CONTACT_AFTER_REDUCTION,
+            step=protection_steps.CONTACT_AFTER_REDUCTION,
             owner=person.organization,
             person=person,
             subject_type=ContentType.objects.get_for_model(Protection),

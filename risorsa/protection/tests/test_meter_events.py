@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from risorsa.coordination.models import Deadline, Step
+from risorsa.coordination.models import Deadline
 from risorsa.core.money import quantize
 from risorsa.ledger.models import ImportStatus
 from risorsa.ledger.tests.helpers import SAMPLES, import_file, import_sample
-from risorsa.protection import services
+from risorsa.protection import services, steps
 from risorsa.protection.models import EndReason, Incident, IncidentKind
 from risorsa.protection.tests.helpers import active_protection, sample_customer
 
@@ -54,14 +54,14 @@ def test_events_of_a_protected_customer_open_the_contact_then_an_incident_closed
     assert run.status == ImportStatus.DONE
 
     # then: the municipality must evaluate the customer and contact the household within 3 working days
-    contact = Deadline.objects.get(step=Step.CONTACT_AFTER_REDUCTION)
+    contact = Deadline.objects.get(step=steps.CONTACT_AFTER_REDUCTION)
     assert (contact.subject, contact.owner, contact.opened_on) == (
         protection,
         customer.person.organization,
         date(2010, 2, 10),
     )
     assert contact.due_on == date(2010, 2, 15)  # Wednesday + 3 working days
-    assert Deadline.objects.get(step=Step.EVALUATE_REDUCTION).subject == customer
+    assert Deadline.objects.get(step=steps.EVALUATE_REDUCTION).subject == customer
     # and the cut is an incident that the utility and the municipality see at once, the partner not
     incident = Incident.objects.get()
     assert (incident.kind, incident.opened_on, incident.closed_on) == (
@@ -93,7 +93,7 @@ def test_a_reduction_on_any_customer_queues_them_for_evaluation_without_a_contac
 ):
     customer = sample_customer(utility)
     import_file(utility, "eventi", first_lines(tmp_path, "eventi_ok.csv", 1))
-    assert Deadline.objects.filter(step=Step.CONTACT_AFTER_REDUCTION).count() == 0
+    assert Deadline.objects.filter(step=steps.CONTACT_AFTER_REDUCTION).count() == 0
     response = client_for("comune.operatore").get(reverse("protection:evaluation-queue"))
     (row,) = response.context["page"].object_list
     assert (row.subject, row.customer_code, row.reduced_on) == (customer, "C100000", date(2010, 2, 10))
@@ -140,7 +140,7 @@ def test_a_cut_dated_while_the_protection_was_active_is_an_incident_even_if_it_h
         IncidentKind.PROTECTED,
         date(2010, 3, 1),
     )
-    assert Deadline.objects.get(step=Step.INCIDENT).subject == incident
+    assert Deadline.objects.get(step=steps.INCIDENT).subject == incident
 
 
 @pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_a_cut_dated_before_the_activation_is_no_incident(utility, personas, tmp
     )
     # then: on that day the customer was not protected yet
     assert not Incident.objects.exists()
-    assert not Deadline.objects.filter(step=Step.INCIDENT).exists()
+    assert not Deadline.objects.filter(step=steps.INCIDENT).exists()
 
 
 @pytest.mark.django_db
@@ -198,8 +198,8 @@ def test_a_reduction_opens_the_contact_deadline_only_if_the_customer_was_protect
         utility, "eventi", events_file(tmp_path, customer, ("E0100", "RIDUZIONE_POTENZA", date(2010, 2, 10)))
     )
     # then: the municipality evaluates the customer, but there was no protected household to contact
-    assert Deadline.objects.filter(step=Step.EVALUATE_REDUCTION).count() == 1
-    assert not Deadline.objects.filter(step=Step.CONTACT_AFTER_REDUCTION).exists()
+    assert Deadline.objects.filter(step=steps.EVALUATE_REDUCTION).count() == 1
+    assert not Deadline.objects.filter(step=steps.CONTACT_AFTER_REDUCTION).exists()
 
     # when: the protection is suspended, then a reduction of Saturday 20 February arrives
     services.suspend_protection(protection=protection, by=operator, why="ospite da parenti")
@@ -207,7 +207,7 @@ def test_a_reduction_opens_the_contact_deadline_only_if_the_customer_was_protect
         utility, "eventi", events_file(tmp_path, customer, ("E0101", "RIDUZIONE_POTENZA", date(2010, 2, 20)))
     )
     # then: on that day it was protected: contact within 3 working days, Saturday not counted
-    contact = Deadline.objects.get(step=Step.CONTACT_AFTER_REDUCTION)
+    contact = Deadline.objects.get(step=steps.CONTACT_AFTER_REDUCTION)
     assert (contact.subject, contact.opened_on, contact.due_on) == (
         protection,
         date(2010, 2, 20),
@@ -229,5 +229,5 @@ def test_a_reduction_while_protected_opens_no_contact_deadline_once_the_protecti
         utility, "eventi", events_file(tmp_path, customer, ("E0100", "RIDUZIONE_POTENZA", date(2010, 2, 10)))
     )
     # then: the customer is evaluated, but nobody is left to contact as a protected household
-    assert Deadline.objects.filter(step=Step.EVALUATE_REDUCTION).count() == 1
-    assert not Deadline.objects.filter(step=Step.CONTACT_AFTER_REDUCTION).exists()
+    assert Deadline.objects.filter(step=steps.EVALUATE_REDUCTION).count() == 1
+    assert not Deadline.objects.filter(step=steps.CONTACT_AFTER_REDUCTION).exists()

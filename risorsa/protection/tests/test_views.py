@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from risorsa.coordination.models import Deadline, Step
+from risorsa.coordination.models import Deadline
 from risorsa.coordination.services import open_deadline
-from risorsa.protection import services
+from risorsa.protection import services, steps
 from risorsa.protection.models import Protection, ProtectionStatus
 from risorsa.protection.tests.helpers import active_protection, sample_customer
 
@@ -60,7 +60,7 @@ def test_the_history_says_from_when_a_change_recorded_later_took_effect(client_f
 def test_a_contact_with_the_household_meets_the_contact_deadline(client_for, utility, personas):
     protection = active_protection(sample_customer(utility), personas["comune.operatore"].user)
     open_deadline(
-        step=Step.CONTACT_AFTER_REDUCTION, subject=protection, owner=protection.customer.person.organization
+        step=steps.CONTACT_AFTER_REDUCTION, subject=protection, owner=protection.customer.person.organization
     )
     response = client_for("comune.operatore").post(
         reverse("protection:action", args=[protection.pk, "contact"]),
@@ -71,7 +71,7 @@ def test_a_contact_with_the_household_meets_the_contact_deadline(client_for, uti
         },
     )
     assert response.status_code == 302
-    deadline = Deadline.objects.get(step=Step.CONTACT_AFTER_REDUCTION)
+    deadline = Deadline.objects.get(step=steps.CONTACT_AFTER_REDUCTION)
     assert str(deadline.met_on) == "2010-03-01"
 
 
@@ -129,11 +129,11 @@ def test_protection_pages_issue_a_fixed_number_of_queries(client_for, utility, p
 
     customers = [sample_customer(utility, code) for code in CUSTOMERS]
     active_protection(customers[0], user)
-    open_deadline(step=Step.EVALUATE_REDUCTION, subject=customers[0], owner=customers[0].person.organization)
+    open_deadline(step=steps.EVALUATE_REDUCTION, subject=customers[0], owner=customers[0].person.organization)
     few = measure()
     for customer in customers[1:]:
         active_protection(customer, user)
-        open_deadline(step=Step.EVALUATE_REDUCTION, subject=customer, owner=customer.person.organization)
+        open_deadline(step=steps.EVALUATE_REDUCTION, subject=customer, owner=customer.person.organization)
     assert measure() == few
 
 

@@ -6,12 +6,12 @@ import pytest
 import time_machine
 from django.apps import apps
 
-from risorsa.coordination.models import Deadline, Step
+from risorsa.coordination.models import Deadline
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger.models import CreditKind
 from risorsa.ledger.services import create_credit
 from risorsa.ledger.tests.helpers import import_file
-from risorsa.protection import services
+from risorsa.protection import services, steps
 from risorsa.protection.models import EndReason, Protection, ProtectionStatus, ProtectionTransition
 from risorsa.protection.selectors import outcomes_for
 from risorsa.protection.tests.helpers import active_protection, sample_customer
@@ -86,7 +86,7 @@ def test_activation_fixes_the_baseline_debt_and_schedules_the_review(utility, op
     assert protection.baseline_debt == Decimal("383.26")
     assert protection.activated_on == date(2010, 3, 1)
     assert protection.review_on == date(2010, 9, 1)
-    review = Deadline.objects.get(step=Step.PROTECTION_REVIEW, subject_id=protection.pk)
+    review = Deadline.objects.get(step=steps.PROTECTION_REVIEW, subject_id=protection.pk)
     # Due on the review date (a working day), in the queue ten working days ahead.
     assert (review.opened_on, review.due_on) == (date(2010, 8, 18), date(2010, 9, 1))
 
@@ -99,7 +99,7 @@ def test_a_review_is_recorded_and_the_next_one_scheduled(utility, operator):
     services.review_protection(
         protection=protection, by=operator, next_review_on=date(2011, 3, 1), note="regolare"
     )
-    reviews = Deadline.objects.filter(step=Step.PROTECTION_REVIEW, subject_id=protection.pk).order_by("pk")
+    reviews = Deadline.objects.filter(step=steps.PROTECTION_REVIEW, subject_id=protection.pk).order_by("pk")
     assert [(d.met_on, d.due_on) for d in reviews] == [
         (date(2010, 9, 1), date(2010, 9, 1)),
         (None, date(2011, 3, 1)),

@@ -5,13 +5,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from risorsa.coordination.models import Deadline, Step
+from risorsa.coordination.models import Deadline
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger.models import Payment
 from risorsa.ledger.selectors import held_bills
 from risorsa.ledger.tests.helpers import import_payments
 from risorsa.protection.tests.helpers import sample_customer
-from risorsa.repayment import services
+from risorsa.repayment import services, steps
 from risorsa.repayment.models import InstallmentStatus, PlanStatus, RepaymentPlan
 from risorsa.repayment.schedule import Terms
 from risorsa.repayment.selectors import is_eligible_for_help
@@ -54,7 +54,7 @@ def test_a_plan_goes_from_draft_to_active_with_the_utility_approving_and_every_s
         Decimal("127.76"),
     ]
     services.propose_plan(plan=plan, by=users["comune.operatore"])
-    approval = Deadline.objects.get(step=Step.PLAN_APPROVAL)
+    approval = Deadline.objects.get(step=steps.PLAN_APPROVAL)
     assert (approval.owner, approval.met_on) == (utility, None)
     services.approve_plan(plan=plan, by=users["aem.responsabile"])
     services.activate_plan(plan=plan, by=users["comune.operatore"], signed_on=date(2010, 3, 25))

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from risorsa.coordination.models import Deadline, Step
+from risorsa.coordination.models import Deadline
 from risorsa.coordination.services import meet_deadlines
 from risorsa.core.calendar import add_months
 from risorsa.demo.ledger import BILL_HEADER, EXTRACTION, LATER_EXTRACTION, italian_amount, write_files
@@ -25,6 +25,7 @@ from risorsa.ledger.selectors import balance_for
 from risorsa.organizations.models import OrganizationKind, Role
 from risorsa.organizations.services import ensure_member, ensure_organization
 from risorsa.protection import services as protection_services
+from risorsa.protection import steps as protection_steps
 from risorsa.protection.models import ContactChannel, EndReason, Protection
 from risorsa.registry import codice_fiscale as cf
 from risorsa.registry import services as registry
@@ -360,9 +361,9 @@ class Command(BaseCommand):
 
     def _follow_up(self, user) -> None:
         """Most reductions already handled; a few left waiting, one of them late, as in real life."""
-        contacts = Deadline.objects.filter(step=Step.CONTACT_AFTER_REDUCTION, met_on__isnull=True).order_by(
-            "pk"
-        )
+        contacts = Deadline.objects.filter(
+            step=protection_steps.CONTACT_AFTER_REDUCTION, met_on__isnull=True
+        ).order_by("pk")
         for deadline in list(contacts)[2:]:
             protection_services.record_contact(
                 protection=deadline.subject,
@@ -371,11 +372,13 @@ class Command(BaseCommand):
                 channel=ContactChannel.PHONE,
                 outcome="Il nucleo è stato contattato: fissato un colloquio per rivedere il piano.",
             )
-        evaluations = Deadline.objects.filter(step=Step.EVALUATE_REDUCTION, met_on__isnull=True).order_by(
-            "-due_on"
-        )
+        evaluations = Deadline.objects.filter(
+            step=protection_steps.EVALUATE_REDUCTION, met_on__isnull=True
+        ).order_by("-due_on")
         for deadline in list(evaluations)[5:]:
-            meet_deadlines(subject=deadline.subject, steps=[Step.EVALUATE_REDUCTION], on=deadline.due_on)
+            meet_deadlines(
+                subject=deadline.subject, steps=[protection_steps.EVALUATE_REDUCTION], on=deadline.due_on
+            )
 
     def _plans_and_interventions(self, members, protected: list[str]) -> int:
         """Plans and spot interventions at every stage, dated from today; then the utility's recent

@@ -1,0 +1,13 @@
+"""The steps of spot interventions that wait on an organization (coordination.steps)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.coordination.steps import register_step
+from risorsa.organizations.models import OrganizationKind
+
+SPOT_SHARE = register_step(
+    "quota_utente", _("Confermare il pagamento della quota utente"), OrganizationKind.UTILITY, 10
+)
+SPOT_AUTHORIZATION = register_step(
+    "autorizzazione_contributo", _("Autorizzare il contributo del Comune"), OrganizationKind.MUNICIPALITY, 5
+)
