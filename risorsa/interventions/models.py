@@ -1,3 +1,4 @@
+import enum
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from risorsa.core.choices import TonedChoices
 from risorsa.core.money import MoneyField
 from risorsa.core.workflow import TransitionRecord
 from risorsa.ledger.models import Bill, Credit, Customer, CustomerScopedQuerySet
@@ -32,7 +34,7 @@ class InterventionKind(models.TextChoices):
     PLAN_HELP = "aiuto_piano", _("aiuto su nuove bollette (piano rispettato)")
 
 
-class InterventionStatus(models.TextChoices):
+class InterventionStatus(TonedChoices):
     PROPOSED = "proposto", _("proposto")
     SHARE_PAID = "quota_pagata", _("quota utente pagata")
     AUTHORIZED = "autorizzato", _("contributo autorizzato")
@@ -40,6 +42,15 @@ class InterventionStatus(models.TextChoices):
     APPLIED = "applicato", _("applicato")
     WITHDRAWN = "ritirato", _("ritirato dal Comune")
     CANCELLED = "annullato", _("annullato dal gestore")
+    TONES = enum.nonmember(
+        {
+            "proposto": "primary",
+            "quota_pagata": "primary",
+            "autorizzato": "primary",
+            "accredito_inviato": "primary",
+            "applicato": "success",
+        }
+    )
 
 
 ALLOWED_TRANSITIONS = {
@@ -118,6 +129,7 @@ class SpotIntervention(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposto da")
     )
 
+    Status = InterventionStatus  # for the status badge
     objects = InterventionQuerySet.as_manager()
 
     class Meta:

@@ -1,3 +1,5 @@
+import enum
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -6,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from risorsa.core.choices import TonedChoices
 from risorsa.core.money import MoneyField
 from risorsa.organizations.models import Membership, Organization, OrganizationKind
 from risorsa.organizations.scoping import CUSTOMER, granted
@@ -29,12 +32,15 @@ class ImportMode(models.TextChoices):
     FULL = "completo", _("completo")
 
 
-class ImportStatus(models.TextChoices):
+class ImportStatus(TonedChoices):
     PENDING = "in_coda", _("in coda")
     RUNNING = "in_corso", _("in corso")
     DONE = "completato", _("completato")
     REJECTED = "rifiutato", _("rifiutato")
     FAILED = "errore", _("errore di sistema")
+    TONES = enum.nonmember(
+        {"in_corso": "primary", "completato": "success", "rifiutato": "danger", "errore": "danger"}
+    )
 
 
 class ImportRunQuerySet(models.QuerySet):
@@ -124,6 +130,7 @@ class ImportRun(models.Model):
     warnings = models.JSONField(_("avvisi"), default=list, blank=True)
     failure = models.TextField(_("errore di sistema"), blank=True)
 
+    Status = ImportStatus  # for the status badge
     objects = ImportRunQuerySet.as_manager()
 
     class Meta:

@@ -1,3 +1,5 @@
+import enum
+
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
@@ -6,16 +8,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from risorsa.core.choices import TonedChoices
 from risorsa.core.money import MoneyField
 from risorsa.core.workflow import TransitionRecord
 from risorsa.ledger.models import Customer, CustomerScopedQuerySet, MeterEvent, SupplyPoint
 
 
-class ProtectionStatus(models.TextChoices):
+class ProtectionStatus(TonedChoices):
     PROPOSED = "proposta", _("proposta")
     ACTIVE = "attiva", _("attiva")
     SUSPENDED = "sospesa", _("sospesa")
     ENDED = "cessata", _("cessata")
+    TONES = enum.nonmember({"proposta": "primary", "attiva": "success", "sospesa": "warning"})
 
 
 OPEN_STATUSES = (ProtectionStatus.PROPOSED, ProtectionStatus.ACTIVE, ProtectionStatus.SUSPENDED)
@@ -80,6 +84,7 @@ class Protection(models.Model):
     )
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
 
+    Status = ProtectionStatus  # for the status badge
     objects = ProtectionQuerySet.as_manager()
     # Field-level history with its user: the reason is in it, shown to the municipality's manager only.
     history = HistoricalRecords()

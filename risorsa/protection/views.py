@@ -188,7 +188,11 @@ def utility_list(request):
     page.object_list = [{**row, "status_label": labels[row["status"]]} for row in page.object_list]
     blocked = selectors.non_disconnectable_for(membership=request.membership)
     record_access(request, rows=len(page.object_list))
-    return render(request, "protection/utility_list.html", {"page": page, "blocked": blocked})
+    return render(
+        request,
+        "protection/utility_list.html",
+        {"page": page, "blocked": blocked, "statuses": ProtectionStatus},
+    )
 
 
 @membership_required(kinds=UTILITY)

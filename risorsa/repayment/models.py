@@ -1,15 +1,18 @@
+import enum
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from risorsa.core.choices import TonedChoices
 from risorsa.core.money import MoneyField
 from risorsa.core.workflow import TransitionRecord
 from risorsa.ledger.models import Customer, CustomerScopedQuerySet
 
 
-class PlanStatus(models.TextChoices):
+class PlanStatus(TonedChoices):
     DRAFT = "bozza", _("bozza")
     PROPOSED = "proposta", _("proposta al gestore")
     APPROVED = "approvata", _("approvata dal gestore")
@@ -17,6 +20,15 @@ class PlanStatus(models.TextChoices):
     COMPLETED = "completata", _("completata")
     LAPSED = "decaduta", _("decaduta")
     CANCELLED = "annullata", _("annullata")
+    TONES = enum.nonmember(
+        {
+            "bozza": "primary",
+            "proposta": "primary",
+            "approvata": "primary",
+            "attiva": "success",
+            "completata": "success",
+        }
+    )
 
 
 OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.APPROVED, PlanStatus.ACTIVE)
@@ -80,6 +92,7 @@ class RepaymentPlan(models.Model):
     )
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
 
+    Status = PlanStatus  # for the status badge
     objects = PlanQuerySet.as_manager()
 
     class Meta:

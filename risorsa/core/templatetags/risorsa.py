@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms, template
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
 from risorsa.core.money import format_euro
 
@@ -50,3 +51,19 @@ def styled(bound_field):
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{bound_field.auto_id}_errors"
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def status_badge(subject, label=None, choices=None):
+    """A status as a badge, coloured by its choices' TONES (core.choices): `{% status_badge plan %}`
+    for a model with a `status` field and a `Status` attribute, `{% status_badge row.status
+    label=row.status_label choices=statuses %}` for a row of values."""
+    if hasattr(subject, "status"):
+        value = subject.status
+        label = label or subject.get_status_display()
+        choices = choices or type(subject).Status
+    else:
+        value = subject
+    tone = choices.tone_of(value)
+    dark_text = " text-dark" if tone == "warning" else ""
+    return format_html('<span class="badge bg-{}{}">{}</span>', tone, dark_text, label)
