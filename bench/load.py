@@ -170,111 +170,66 @@ class Operator(HttpUser):
         )
 
 
+def visit(name: str, path: str):
+    """A task that opens one page."""
+
+    def task(user: Operator) -> None:
+        user.page(name, path)
+
+    task.__name__ = name
+    return task
+
+
+def search_people(user: Operator) -> None:
+    user.page("ricerca persone per nome", "/registry/people/", data={"q": random.choice(SURNAMES)})
+
+
+DASHBOARD = visit("cruscotto", "/")
+TODO = visit("da fare", "/coordination/")
+PEOPLE = visit("persone", "/registry/people/")
+PLANS = visit("piani di rientro", "/repayment/")
+IMPORTS = visit("importazioni", "/ledger/imports/")
+ARREARS, CUSTOMER, EXPORT = Operator.arrears, Operator.customer, Operator.export
+
+
+# What each kind of operator does, and how often (Locust's task weights).
 class MunicipalityOperator(Operator):
     weight = 2
     username = "comune.operatore"
-
-    @task(3)
-    def dashboard(self):
-        self.page("cruscotto", "/")
-
-    @task(2)
-    def todo(self):
-        self.page("da fare", "/coordination/")
-
-    @task(1)
-    def people(self):
-        self.page("persone", "/registry/people/")
-
-    @task(3)
-    def search(self):
-        self.page("ricerca persone per nome", "/registry/people/", data={"q": random.choice(SURNAMES)})
-
-    @task(5)
-    def arrears_list(self):
-        self.arrears()
-
-    @task(2)
-    def customer_page(self):
-        self.customer()
-
-    @task(2)
-    def protections(self):
-        self.page("tutele", "/protection/")
-
-    @task(1)
-    def plans(self):
-        self.page("piani di rientro", "/repayment/")
-
-    @task(1)
-    def interventions(self):
-        self.page("interventi", "/interventions/")
-
-    @task(1)
-    def imports(self):
-        self.page("importazioni", "/ledger/imports/")
-
-    @task(1)
-    def arrears_export(self):
-        self.export()
+    tasks = {
+        DASHBOARD: 3,
+        TODO: 2,
+        PEOPLE: 1,
+        search_people: 3,
+        ARREARS: 5,
+        CUSTOMER: 2,
+        visit("tutele", "/protection/"): 2,
+        PLANS: 1,
+        visit("interventi", "/interventions/"): 1,
+        IMPORTS: 1,
+        EXPORT: 1,
+    }
 
 
 class UtilityOperator(Operator):
     weight = 2
     username = "aem.operatore"
-
-    @task(3)
-    def dashboard(self):
-        self.page("cruscotto", "/")
-
-    @task(2)
-    def todo(self):
-        self.page("da fare", "/coordination/")
-
-    @task(5)
-    def arrears_list(self):
-        self.arrears()
-
-    @task(2)
-    def customer_page(self):
-        self.customer()
-
-    @task(2)
-    def protected(self):
-        self.page("clienti tutelati", "/protection/utility/")
-
-    @task(1)
-    def plans(self):
-        self.page("piani di rientro", "/repayment/")
-
-    @task(1)
-    def imports(self):
-        self.page("importazioni", "/ledger/imports/")
-
-    @task(1)
-    def arrears_export(self):
-        self.export()
+    tasks = {
+        DASHBOARD: 3,
+        TODO: 2,
+        ARREARS: 5,
+        CUSTOMER: 2,
+        visit("clienti tutelati", "/protection/utility/"): 2,
+        PLANS: 1,
+        IMPORTS: 1,
+        EXPORT: 1,
+    }
 
 
 class PartnerOperator(Operator):
     weight = 1
     username = "ponte.operatore"
-
-    @task(2)
-    def dashboard(self):
-        self.page("cruscotto", "/")
-
-    @task(2)
-    def todo(self):
-        self.page("da fare", "/coordination/")
-
-    @task(2)
-    def people(self):
-        self.page("persone", "/registry/people/")
-
-    @task(2)
-    def search(self):
-        self.page("ricerca persone per nome", "/registry/people/", data={"q": random.choice(SURNAMES)})
+    tasks = {DASHBOARD: 2, TODO: 2, PEOPLE: 2, search_people: 2}
 
 
 def payments_file() -> bytes:
