@@ -251,6 +251,18 @@ class Importer:
         return locks if {UTILITY_LOCK, BILLS_AWAITED} <= locks else None
 
 
+def assert_marked_interrupted_and_retried_clean(run: ImportRun, path: Path, user) -> None:
+    """The run ends failed as interrupted, with nothing counted; its retry imports the whole file
+    as a clean import of the same file would."""
+    run.refresh_from_db()
+    assert run.status == ImportStatus.FAILED and "Importazione interrotta" in run.failure
+    assert all(getattr(run, name) == 0 for name in COUNTERS)
+    expected_run, expected_tables = clean_totals(path)
+    retry = retried(run, user)
+    assert run_values(retry) == expected_run
+    assert table_counts(expected_tables) == expected_tables
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_importer_killed_while_reading_writes_nothing_and_is_marked_interrupted_then_retried(
     organizations, personas, received, immediate_tasks, tmp_path
@@ -274,15 +286,7 @@ def test_an_importer_killed_while_reading_writes_nothing_and_is_marked_interrupt
     assert services.mark_interrupted_imports() == {"importazioni interrotte": 0}
     with a_minute_later():
         assert services.mark_interrupted_imports() == {"importazioni interrotte": 1}
-    run.refresh_from_db()
-    assert run.status == ImportStatus.FAILED and "Importazione interrotta" in run.failure
-    assert all(getattr(run, name) == 0 for name in COUNTERS)
-
-    # then: the retry imports the whole file, as a clean import would
-    expected_run, expected_tables = clean_totals(path)
-    retry = retried(run, personas["aem.operatore"].user)
-    assert run_values(retry) == expected_run
-    assert table_counts(expected_tables) == expected_tables
+    assert_marked_interrupted_and_retried_clean(run, path, personas["aem.operatore"].user)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -317,15 +321,7 @@ def test_an_importer_killed_while_merging_writes_nothing_and_is_marked_interrupt
     # when: the heartbeat check, once the database has let go of the merge
     with a_minute_later():
         assert services.mark_interrupted_imports() == {"importazioni interrotte": 1}
-    run.refresh_from_db()
-    assert run.status == ImportStatus.FAILED and "Importazione interrotta" in run.failure
-    assert all(getattr(run, name) == 0 for name in COUNTERS)
-
-    # then: the retry imports the whole file, as a clean import would
-    expected_run, expected_tables = clean_totals(path)
-    retry = retried(run, personas["aem.operatore"].user)
-    assert run_values(retry) == expected_run
-    assert table_counts(expected_tables) == expected_tables
+    assert_marked_interrupted_and_retried_clean(run, path, personas["aem.operatore"].user)
 
 
 @pytest.mark.django_db(transaction=True)
