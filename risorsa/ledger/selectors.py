@@ -1,7 +1,6 @@
 """Reads of the ledger, scoped to the member in the query."""
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -15,14 +14,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
-from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from risorsa.core.money import quantize
+from risorsa.ledger import figures
 from risorsa.ledger.models import (
     Allocation,
     Arrears,
@@ -40,39 +38,25 @@ from risorsa.organizations.models import Membership
 
 MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
-BUCKETS = ("0-30", "31-90", "91-180", "180+")
 
 
-def balance_of(customer: str = "pk") -> CombinedExpression:
-    """A customer's balance as a subquery expression: unpaid residuals - credits in transit.
+def balance_of(customer: str = "pk") -> Coalesce:
+    """A customer's balance as a subquery expression, read from the figures the ledger keeps
+    (`Arrears`: unpaid residuals - credits in transit); nothing owed and nothing in transit: 0.
 
     `customer` names the field that holds the customer's id in the outer query.
     """
-    unpaid = (
-        Bill.objects.filter(customer=OuterRef(customer), closed_on__isnull=True, residual__gt=0)
-        .values("customer")
-        .annotate(total=Sum("residual"))
-        .values("total")
-    )
-    in_transit = (
-        Credit.objects.filter(customer=OuterRef(customer), status=CreditStatus.IN_TRANSIT)
-        .values("customer")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(unpaid, output_field=MONEY), ZERO) - Coalesce(
-        Subquery(in_transit, output_field=MONEY), ZERO
-    )
+    kept = Arrears.objects.filter(customer=OuterRef(customer), service=Arrears.ALL).values("balance")[:1]
+    return Coalesce(Subquery(kept, output_field=MONEY), ZERO)
 
 
 def balance_for(*, customer: Customer) -> Decimal:
-    """One customer's balance now (the same rule as the customer page)."""
-    value = (
-        Customer.objects.filter(pk=customer.pk)
-        .annotate(balance=balance_of())
+    """One customer's balance now (the same figures as the customer page and the lists)."""
+    return quantize(
+        Arrears.objects.filter(customer=customer, service=Arrears.ALL)
         .values_list("balance", flat=True)
+        .first()
     )
-    return quantize(value.get())
 
 
 def import_runs_for(*, membership: Membership | None) -> QuerySet[ImportRun]:
@@ -83,18 +67,6 @@ def import_runs_for(*, membership: Membership | None) -> QuerySet[ImportRun]:
 def get_import_run_for(*, membership: Membership | None, pk: int) -> ImportRun:
     """One import the member may see; 404 otherwise."""
     return get_object_or_404(import_runs_for(membership=membership), pk=pk)
-
-
-def bucket_of(due_on: date, as_of: date) -> str:
-    """Aging bucket of a bill by days past due on the date its residual was reported (not yet due: 0)."""
-    days = (as_of - due_on).days
-    if days <= 30:
-        return "0-30"
-    if days <= 90:
-        return "31-90"
-    if days <= 180:
-        return "91-180"
-    return "180+"
 
 
 @dataclass
@@ -127,30 +99,26 @@ def get_customer_account_for(*, membership: Membership | None, pk: int) -> Custo
                 ),
             ),
             Prefetch("credits", queryset=Credit.objects.order_by("-created_on", "-pk")),
+            Prefetch("arrears", queryset=Arrears.objects.filter(service=Arrears.ALL), to_attr="kept_figures"),
         ),
         pk=pk,
     )
     bills = list(customer.bills.all())
     open_bills = [bill for bill in bills if bill.closed_on is None and bill.residual > 0]
     closed_bills = [bill for bill in bills if bill not in open_bills]
-    credits = list(customer.credits.all())
-    aging = dict.fromkeys(BUCKETS, Decimal("0.00"))
-    for bill in open_bills:
-        aging[bucket_of(bill.due_on, bill.as_of)] += quantize(bill.residual)
-    unpaid = quantize(sum((bill.residual for bill in open_bills), Decimal(0)))
-    in_transit = quantize(
-        sum((credit.amount for credit in credits if credit.status == CreditStatus.IN_TRANSIT), Decimal(0))
-    )
+    # The totals are the kept figures, the ones the lists, the exports and the dashboard read.
+    kept = next(iter(customer.kept_figures), None)
+    zero = Decimal("0.00")
     return CustomerAccount(
         customer=customer,
         open_bills=open_bills,
         closed_bills=closed_bills,
         payments=list(customer.payments.all()),
-        credits=credits,
-        unpaid=unpaid,
-        in_transit=in_transit,
-        balance=unpaid - in_transit,
-        aging={bucket: quantize(amount) for bucket, amount in aging.items()},
+        credits=list(customer.credits.all()),
+        unpaid=kept.unpaid if kept else zero,
+        in_transit=kept.in_transit if kept else zero,
+        balance=kept.balance if kept else zero,
+        aging={bucket: getattr(kept, name) if kept else zero for bucket, name in AGED_FIELDS.items()},
     )
 
 
@@ -162,6 +130,7 @@ SORTS = {
     "codice": ("code",),
 }
 AGED_FIELDS = {"0-30": "aged_0_30", "31-90": "aged_31_90", "91-180": "aged_91_180", "180+": "aged_180"}
+BUCKETS = tuple(AGED_FIELDS)
 
 
 def arrears_for(
@@ -202,6 +171,25 @@ def arrears_for(
         )
     )
     return customers.order_by(*SORTS.get(sort, SORTS["saldo"]))
+
+
+def arrears_count_for(
+    *,
+    membership: Membership | None,
+    service: str = "",
+    bucket: str = "",
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+) -> int:
+    """How many customers `arrears_for` lists with these criteria, remembered per version of the
+    figures (counting a territory's debtors costs tens of milliseconds; re-reading it, one)."""
+    organization = membership.organization_id if membership else None
+    return figures.remembered(
+        ("arrears", organization, service, bucket, repr(minimum), repr(maximum)),
+        lambda: arrears_for(
+            membership=membership, service=service, bucket=bucket, minimum=minimum, maximum=maximum
+        ).count(),
+    )
 
 
 def credits_in_transit_for(*, membership: Membership | None) -> QuerySet[Credit]:

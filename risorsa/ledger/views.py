@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from risorsa.audit.services import audited_rows, record_access
 from risorsa.core.exceptions import DomainError
-from risorsa.ledger import exports, figures, selectors, services
+from risorsa.ledger import exports, selectors, services
 from risorsa.ledger.forms import ArrearsFilterForm, ImportUploadForm
 from risorsa.ledger.models import ImportStatus
 from risorsa.ledger.uploads import CheckedUploadHandler
@@ -98,31 +98,24 @@ def customer_detail(request, pk):
 
 
 def _arrears(request):
+    """The filter form, and what it asks: the criteria of the list and its order."""
     form = ArrearsFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    customers = selectors.arrears_for(
-        membership=request.membership,
-        service=filters.get("servizio") or "",
-        bucket=filters.get("anzianita") or "",
-        minimum=filters.get("minimo"),
-        maximum=filters.get("massimo"),
-        sort=filters.get("ordine") or "saldo",
-    )
-    return form, customers
+    criteria = {
+        "service": filters.get("servizio") or "",
+        "bucket": filters.get("anzianita") or "",
+        "minimum": filters.get("minimo"),
+        "maximum": filters.get("massimo"),
+    }
+    return form, criteria, filters.get("ordine") or "saldo"
 
 
 @membership_required(kinds=LEDGER_READERS)
 def arrears_list(request):
-    form, customers = _arrears(request)
+    form, criteria, sort = _arrears(request)
+    customers = selectors.arrears_for(membership=request.membership, sort=sort, **criteria)
     paginator = Paginator(customers, settings.PAGE_SIZE)
-    filters = sorted(
-        (name, value)
-        for name, value in (form.cleaned_data if form.is_valid() else {}).items()
-        if name != "ordine"
-    )
-    paginator.count = figures.remembered(  # type: ignore[misc]
-        ("arrears", request.membership.organization_id, repr(filters)), customers.count
-    )
+    paginator.count = selectors.arrears_count_for(membership=request.membership, **criteria)  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))
     template = "ledger/arrears_list.html#results" if request.htmx else "ledger/arrears_list.html"
     record_access(request, rows=len(page.object_list))
@@ -167,7 +160,8 @@ def _arrears_rows(customers):
 
 @membership_required(kinds=LEDGER_READERS)
 def arrears_export(request, fmt):
-    _form, customers = _arrears(request)
+    _form, criteria, sort = _arrears(request)
+    customers = selectors.arrears_for(membership=request.membership, sort=sort, **criteria)
     stamp = timezone.localdate().isoformat()
     rows = audited_rows(request, _arrears_rows(customers))
     if fmt == "xlsx":

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -7,18 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from risorsa.audit.models import AccessLog
-from risorsa.ledger.models import Bill, Credit, ImportRun, ImportStatus
+from risorsa.ledger import services
+from risorsa.ledger.models import Bill, ImportRun, ImportStatus
 from risorsa.ledger.tests.helpers import SAMPLES, import_sample
-
-
-@pytest.fixture
-def utility(organizations):
-    return organizations["aem"]
-
-
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def upload(client, name, django_capture_on_commit_callbacks, **fields):
@@ -99,13 +91,12 @@ def test_another_utility_sees_neither_the_files_nor_the_customers(client_for, ut
 def test_customer_page_shows_balance_and_aging_and_audits_the_read(client_for, utility):
     import_sample(utility, "fatture", "fatture_ok.csv")
     customer = utility.customers.get(code="C100000")
-    Credit.objects.create(
-        kind="COMUNE",
-        reference="RL-2010-000001",
+    services.create_credit(
         customer=customer,
+        kind="COMUNE",
         amount=Decimal("100.00"),
         reason="contributo",
-        created_on="2010-03-01",
+        created_on=date(2010, 3, 1),
     )
     response = client_for("aem.operatore").get(reverse("ledger:customer-detail", args=[customer.pk]))
     account = response.context["account"]
