@@ -45,6 +45,12 @@ def utility(organizations):
 
 
 @pytest.fixture
+def immediate_tasks(settings):
+    """Background tasks run as soon as they are queued, as the worker would run them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
 def partner(organizations):
     return organizations["ponte"]
 

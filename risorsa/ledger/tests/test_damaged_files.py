@@ -19,11 +19,6 @@ from risorsa.registry.models import Person
 HEADER_WIDTH = 12
 
 
-@pytest.fixture
-def utility(organizations):
-    return organizations["aem"]
-
-
 def sample_lines() -> list[str]:
     """The lines of fatture_ok.csv, the addresses with an accented letter: line 1 is the header,
     lines 2 to 46 its 45 bills."""
@@ -39,6 +34,11 @@ def write(tmp_path, content: bytes, name: str = "fatture.csv"):
     path = tmp_path / name
     path.write_bytes(content)
     return path
+
+
+def as_bytes(lines: list[str]) -> bytes:
+    """The lines as a UTF-8 file, each ended by its line feed."""
+    return ("\n".join(lines) + "\n").encode()
 
 
 def nothing_written() -> bool:
@@ -122,7 +122,7 @@ def test_the_shared_samples_end_with_a_line_ending_and_get_no_such_warning(utili
 def test_a_row_with_more_cells_than_the_header_is_an_invalid_row(utility, tmp_path):
     lines = sample_lines()
     lines[2] += ";IN PIÙ"
-    run = import_file(utility, "fatture", write(tmp_path, ("\n".join(lines) + "\n").encode()))
+    run = import_file(utility, "fatture", write(tmp_path, as_bytes(lines)))
     assert run.status == ImportStatus.REJECTED
     issue = ImportIssue.objects.get(run=run)
     assert issue.line == 3
@@ -135,8 +135,7 @@ def test_a_row_with_more_cells_than_the_header_is_an_invalid_row(utility, tmp_pa
 def test_a_row_of_two_million_cells_is_an_invalid_row(utility, tmp_path):
     lines = sample_lines()
     lines[5] += ";" * 2_000_000
-    path = write(tmp_path, ("\n".join(lines) + "\n").encode())
-    run = import_file(utility, "fatture", path)
+    run = import_file(utility, "fatture", write(tmp_path, as_bytes(lines)))
     assert run.status == ImportStatus.REJECTED
     issue = ImportIssue.objects.get(run=run)
     assert issue.line == 6 and "2000012 campi" in issue.reason
@@ -168,7 +167,7 @@ def test_the_receipt_already_refuses_a_file_with_a_nul_byte(utility, tmp_path):
 def test_a_nul_byte_is_an_invalid_row_naming_line_and_column(utility, tmp_path):
     lines = sample_lines()
     lines[3] = lines[3].replace("ROSSI", "RO\x00SSI")
-    content = ("\n".join(lines) + "\n").encode()
+    content = as_bytes(lines)
     run = import_damaged_after_receipt(utility, tmp_path / "fatture.csv", content)
     assert run.status == ImportStatus.REJECTED
     issue = ImportIssue.objects.get(run=run)
@@ -181,7 +180,7 @@ def test_a_nul_byte_is_an_invalid_row_naming_line_and_column(utility, tmp_path):
 def test_a_nul_byte_in_the_header_rejects_the_file(utility, tmp_path):
     lines = sample_lines()
     lines[0] += ";note\x00"
-    content = ("\n".join(lines) + "\n").encode()
+    content = as_bytes(lines)
     run = import_damaged_after_receipt(utility, tmp_path / "fatture.csv", content)
     assert run.status == ImportStatus.REJECTED
     assert "NUL" in run.failure and run.warnings == []
@@ -195,7 +194,7 @@ def test_a_nul_byte_in_the_header_rejects_the_file(utility, tmp_path):
 def test_a_header_of_more_than_200_columns_rejects_the_file_before_any_row(utility, tmp_path):
     lines = sample_lines()
     lines[0] += "".join(f";extra{number}" for number in range(201 - HEADER_WIDTH))
-    run = import_file(utility, "fatture", write(tmp_path, ("\n".join(lines) + "\n").encode()))
+    run = import_file(utility, "fatture", write(tmp_path, as_bytes(lines)))
     assert run.status == ImportStatus.REJECTED
     assert "201 colonne" in run.failure and "200" in run.failure
     assert (run.warnings, run.rows_done, run.issues.count()) == ([], 0, 0)
@@ -205,8 +204,7 @@ def test_a_header_of_more_than_200_columns_rejects_the_file_before_any_row(utili
 def test_a_header_of_two_million_columns_is_rejected_before_any_row_storing_no_warning(utility, tmp_path):
     lines = sample_lines()
     lines[0] += ";x" * 2_000_000
-    path = write(tmp_path, ("\n".join(lines) + "\n").encode())
-    run = import_file(utility, "fatture", path)
+    run = import_file(utility, "fatture", write(tmp_path, as_bytes(lines)))
     assert run.status == ImportStatus.REJECTED
     assert "intestazione" in run.failure
     assert (run.warnings, run.rows_done) == ([], 0)
@@ -216,8 +214,7 @@ def test_a_header_of_two_million_columns_is_rejected_before_any_row_storing_no_w
 def test_a_field_of_absurd_length_rejects_the_file_naming_its_line(utility, tmp_path):
     lines = sample_lines()
     lines[2] = lines[2].replace("Via Libertà 1", "A" * 5_000_000)
-    path = write(tmp_path, ("\n".join(lines) + "\n").encode())
-    run = import_file(utility, "fatture", path)
+    run = import_file(utility, "fatture", write(tmp_path, as_bytes(lines)))
     assert run.status == ImportStatus.REJECTED
     assert run.failure.startswith("Riga 3:") and "AAAA" not in run.failure
     assert nothing_written()

@@ -6,11 +6,6 @@ from risorsa.ledger.models import Bill, BillRevision, ImportRun, ImportStatus
 from risorsa.ledger.tests.helpers import SAMPLES, import_file, import_sample
 
 
-@pytest.fixture
-def utility(organizations):
-    return organizations["aem"]
-
-
 def _without(tmp_path, numbers):
     lines = [
         line

@@ -74,12 +74,6 @@ def received(files, settings, tmp_path) -> Callable[[int], Path]:
     return lambda rows: store(read_chunks(files[rows]))
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    """The worker's task runs as soon as it is queued, as the worker would run it."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 def clean_totals(path: Path) -> tuple[dict, dict]:
     """What a clean first import of a bills file gives, by the rule: every bill is new, every
     customer, supply point and holder (one person per codice fiscale) is created, nothing else."""

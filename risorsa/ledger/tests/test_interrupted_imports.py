@@ -18,16 +18,6 @@ from risorsa.ledger.models import ImportRun, ImportStatus
 from risorsa.ledger.tests.helpers import SAMPLES, import_sample
 
 
-@pytest.fixture
-def utility(organizations):
-    return organizations["aem"]
-
-
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 def stopped_half_way(client, django_capture_on_commit_callbacks, monkeypatch) -> ImportRun:
     """An upload whose worker died while reading it: the run stays "in corso", its heartbeat old."""
     monkeypatch.setattr(services, "enqueue_import", lambda run: None)  # the worker never comes

@@ -43,11 +43,6 @@ def snapshot():
     )
 
 
-@pytest.fixture
-def utility(organizations):
-    return organizations["aem"]
-
-
 @pytest.mark.django_db(transaction=True)
 def test_step_1_creates_45_bills_8_customers_8_people_15_supply_points(utility):
     run = import_sample(utility, "fatture", "fatture_ok.csv")

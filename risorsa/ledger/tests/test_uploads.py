@@ -27,11 +27,6 @@ def var_dir(settings, tmp_path):
     return settings.VAR_DIR
 
 
-@pytest.fixture
-def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 def post(client, name: str, content: bytes, capture):
     data = {"kind": "fatture", "mode": "incrementale", "as_of": "28/02/2010"}
     data["file"] = SimpleUploadedFile(name, content, content_type="application/octet-stream")
