@@ -17,6 +17,8 @@
 # at every run). The figures stay in var/bench/load-<date>/ (Locust's CSV).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=.ci/lib.sh
+. .ci/lib.sh
 
 DB=${LOAD_DB:-risorsa_scale}
 PORT=${LOAD_PORT:-8770}
@@ -72,17 +74,14 @@ export SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 RISORS
 
 echo "$DB: $bills bills, $customers synthetic customers; collecting static files"
 .venv/bin/python manage.py collectstatic --no-input -v0
-# As deploy/risorsa-web.service starts it, with a worker per half core.
-.venv/bin/gunicorn risorsa.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-  --timeout 120 --graceful-timeout 30 --max-requests 2000 --max-requests-jitter 200 \
+# As the units of deploy/ start them, with a web worker per half core (gunicorn takes the last
+# --workers it is given).
+# shellcheck disable=SC2046
+$(unit_command risorsa-web.service "$PORT") --workers "$WORKERS" \
   --access-logfile "$OUT/access.log" --log-level warning >"$OUT/gunicorn.log" 2>&1 &
-.venv/bin/python manage.py db_worker --no-reload --interval 1 >"$OUT/worker.log" 2>&1 &
-for _ in $(seq 1 60); do
-  if .venv/bin/python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$PORT/accounts/login/', timeout=2)" 2>/dev/null; then
-    break
-  fi
-  sleep 1
-done
+# shellcheck disable=SC2046
+$(unit_command risorsa-worker.service "$PORT") >"$OUT/worker.log" 2>&1 &
+wait_for_site "$PORT" || true  # the checks below then fail, with the logs
 
 echo "Locust: $USERS users (+1 import), $SPAWN_RATE/s, for $DURATION, gunicorn with $WORKERS workers"
 status=0

@@ -86,6 +86,7 @@ class TextCheck:
         control = CONTROL.search(chunk)
         if control:
             at = control.start()
+            line_start = chunk.rfind(b"\n", 0, at)  # -1: the line began in an earlier chunk
             raise UploadRefused(
                 _(
                     "Riga %(line)s, carattere %(column)s: il file contiene un carattere di controllo "
@@ -93,16 +94,14 @@ class TextCheck:
                 )
                 % {
                     "line": self.lines + chunk.count(b"\n", 0, at) + 1,
-                    "column": at - chunk.rfind(b"\n", 0, at)
-                    if b"\n" in chunk[:at]
-                    else self._column + at + 1,
+                    "column": at - line_start if line_start >= 0 else self._column + at + 1,
                     "byte": chunk[at],
                     "nul": _(", un byte nullo") if chunk[at] == 0 else "",
                 }
             )
-        newlines = chunk.count(b"\n")
-        self._column = len(chunk) - chunk.rfind(b"\n") - 1 if newlines else self._column + len(chunk)
-        self.lines += newlines
+        last_newline = chunk.rfind(b"\n")
+        self._column = len(chunk) - last_newline - 1 if last_newline >= 0 else self._column + len(chunk)
+        self.lines += chunk.count(b"\n")
         if self._is_utf8:
             try:
                 self._utf8.decode(chunk)
