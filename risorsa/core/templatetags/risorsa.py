@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms, template
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
@@ -67,3 +68,22 @@ def status_badge(subject, label=None, choices=None):
     tone = choices.tone_of(value)
     dark_text = " text-dark" if tone == "warning" else ""
     return format_html('<span class="badge bg-{}{}">{}</span>', tone, dark_text, label)
+
+
+@register.inclusion_tag("partials/breadcrumb.html")
+def breadcrumb(*steps):
+    """The page's trail: label and link pairs, then the current page's label.
+    `{% breadcrumb _("Interventi spot") "interventions:list" intervention.customer.code %}`;
+    a link is a URL name without arguments or a path."""
+    *pairs, current = steps
+    trail = [
+        (label, url if url.startswith("/") else reverse(url))
+        for label, url in zip(pairs[::2], pairs[1::2], strict=True)
+    ]
+    return {"trail": trail, "current": current}
+
+
+@register.inclusion_tag("partials/stat_card.html")
+def stat_card(label, value, testid="", note=""):
+    """One figure in a card: `{% stat_card _("Quota utente") amount|euro testid="share" %}`."""
+    return {"label": label, "value": value, "testid": testid, "note": note}

@@ -1,0 +1,165 @@
+"""Actions declared once: who may do what to a subject, from which statuses, with which form.
+
+A workflow declares its actions in its `actions` module, one table per model:
+
+    ACTIONS = Actions(
+        Plan, subject="plan", url="repayment:action",
+        actions=[Action("approve", _("Approva"), kinds=UTILITY, roles=MANAGERS, statuses=[PROPOSED])],
+    )
+
+and its services say which function performs each one:
+
+    @ACTIONS.performs("approve")
+    def approve_plan(*, plan, by): ...
+
+The same declaration is then read everywhere: the service refuses a member whose organization
+kind, role or subject's status does not match (`by=None` is the system, a file or the daily
+follow-up); the view dispatches a POST to the service with the action's form (`dispatch`); the
+`{% action_buttons subject %}` tag renders the actions the member may do now; the API will expose
+the same. No template repeats a rule as `{% if kind == … and status == … %}`.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.http import Http404
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from risorsa.core.exceptions import DomainError, PermissionDenied
+from risorsa.organizations.models import Membership
+from risorsa.organizations.selectors import membership_for
+
+
+@dataclass
+class Action:
+    """One thing a member may do to a subject.
+
+    `statuses`: the subject's statuses it applies from (None: any); `form`: the dotted path of the
+    form whose cleaned data are the service's further arguments; `danger`: it ends or cancels
+    something (a required reason, danger styling); `when`: a further condition on the subject
+    (a date passed), given by the service that performs it; `done`: what the user reads after.
+    """
+
+    name: str
+    label: str | Promise
+    kinds: Iterable[str]
+    roles: Iterable[str]
+    statuses: Iterable[str] | None = None
+    form: str | None = None
+    done: str | Promise = ""
+    danger: bool = False
+    help: str | Promise = ""
+    service: Callable[..., Any] | None = field(default=None, repr=False)
+    when: Callable[[Any], bool] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.kinds = tuple(self.kinds)
+        self.roles = tuple(self.roles)
+        self.statuses = None if self.statuses is None else tuple(self.statuses)
+
+    def permits(self, membership: Membership | None) -> bool:
+        """The member's organization kind and role may do it."""
+        return (
+            membership is not None
+            and membership.organization.kind in self.kinds
+            and membership.role in self.roles
+        )
+
+    def applies_to(self, subject: Any) -> bool:
+        """The subject is in a status it applies from, and its further condition holds."""
+        if self.statuses is not None and subject.status not in self.statuses:
+            return False
+        return self.when is None or self.when(subject)
+
+    def form_class(self) -> type[forms.Form] | None:
+        return import_string(self.form) if self.form else None
+
+
+_tables: dict[type[models.Model], "Actions"] = {}
+
+
+class Actions:
+    """A model's declared actions, registered for the `{% action_buttons %}` tag."""
+
+    def __init__(self, model: type[models.Model], *, subject: str, url: str, actions: Iterable[Action]):
+        self.model = model
+        self.subject = subject
+        self.url = url
+        self._actions = {action.name: action for action in actions}
+        _tables[model] = self
+
+    def __getitem__(self, name: str) -> Action:
+        return self._actions[name]
+
+    def __iter__(self):
+        return iter(self._actions.values())
+
+    def performs(self, name: str, *, when: Callable[[Any], bool] | None = None):
+        """Decorate the service that performs action `name`: it refuses a member the declaration
+        does not allow, before doing anything."""
+        action = self._actions[name]
+        if action.service is not None:
+            raise ImproperlyConfigured(f"Action {name!r} of {self.model.__name__} has two services.")
+
+        def decorator(service):
+            @wraps(service)
+            def checked(*args, **kwargs):
+                self.check(action, subject=kwargs.get(self.subject), by=kwargs.get("by"))
+                return service(*args, **kwargs)
+
+            action.service = checked
+            action.when = when
+            return checked
+
+        return decorator
+
+    def check(self, action: Action, *, subject: Any, by) -> None:
+        """Refuse, in Italian, a member who may not do `action` to `subject` now."""
+        if by is None:  # the system: the pipeline's own checks still apply
+            return
+        if not action.permits(membership_for(user=by)):
+            raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
+        if subject is not None and action.statuses is not None and subject.status not in action.statuses:
+            raise DomainError(
+                _("«%(action)s» non si può fare in stato «%(status)s».")
+                % {"action": action.label, "status": subject.get_status_display()}
+            )
+
+    def available(self, subject: Any, membership: Membership | None) -> list[Action]:
+        """What the member may do to the subject now, in the order declared."""
+        return [a for a in self if a.permits(membership) and a.applies_to(subject)]
+
+    def action_url(self, subject: Any, action: Action) -> str:
+        return reverse(self.url, args=[subject.pk, action.name])
+
+    def dispatch(self, *, name: str, subject: Any, user, data) -> tuple[Action, forms.Form | None, str]:
+        """Run action `name` on `subject` for a POST: (action, bound form, refusal or "")."""
+        try:
+            action = self._actions[name]
+        except KeyError:
+            raise Http404(_("Operazione sconosciuta.")) from None
+        form_class = action.form_class()
+        form = form_class(data, prefix=name) if form_class else None
+        if form is not None and not form.is_valid():
+            return action, form, _("Controlla i dati inseriti.")
+        arguments = form.cleaned_data if form is not None else {}
+        try:
+            action.service(**{self.subject: subject, "by": user, **arguments})  # type: ignore[misc]
+        except DomainError as refused:
+            return action, form, refused.message
+        return action, form, ""
+
+
+def actions_for(model: type[models.Model]) -> Actions:
+    try:
+        return _tables[model]
+    except KeyError:
+        raise ImproperlyConfigured(f"{model.__name__} declares no actions.") from None
