@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "risorsa.repayment",
     "risorsa.protection",
     "risorsa.interventions",
+    "risorsa.workprogram",
     "risorsa.privacy",
     "risorsa.home",
     "risorsa.demo",

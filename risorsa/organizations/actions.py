@@ -44,8 +44,9 @@ class Action:
 
     `statuses`: the subject's statuses it applies from (None: any); `form`: the dotted path of the
     form whose cleaned data are the service's further arguments; `danger`: it ends or cancels
-    something (a required reason, danger styling); `when`: a further condition on the subject
-    (a date passed), given by the service that performs it; `done`: what the user reads after.
+    something (a required reason, danger styling); `party`: which members of those kinds, for
+    this subject (the organization supervising a placement); `when`: a further condition on the
+    subject (a date passed), given by the service that performs it; `done`: what the user reads.
     """
 
     name: str
@@ -57,6 +58,7 @@ class Action:
     done: str | Promise = ""
     danger: bool = False
     help: str | Promise = ""
+    party: Callable[[Any, Membership], bool] | None = field(default=None, repr=False)
     service: Callable[..., Any] | None = field(default=None, repr=False)
     when: Callable[[Any], bool] | None = field(default=None, repr=False)
 
@@ -73,6 +75,10 @@ class Action:
             and membership.role in self.roles
         )
 
+    def concerns(self, subject: Any, membership: Membership) -> bool:
+        """The member's organization is the party this action is for (when the action says so)."""
+        return self.party is None or self.party(subject, membership)
+
     def applies_to(self, subject: Any) -> bool:
         """The subject is in a status it applies from, and its further condition holds."""
         if self.statuses is not None and subject.status not in self.statuses:
@@ -81,6 +87,15 @@ class Action:
 
     def form_class(self) -> type[forms.Form] | None:
         return import_string(self.form) if self.form else None
+
+    def build_form(self, subject: Any, data=None) -> forms.Form | None:
+        """The action's form, prefixed with its name; a form with `takes_subject` gets the subject
+        (to offer only that subject's choices)."""
+        form_class = self.form_class()
+        if form_class is None:
+            return None
+        extra = {"subject": subject} if getattr(form_class, "takes_subject", False) else {}
+        return form_class(data, prefix=self.name, **extra)
 
 
 _tables: dict[type[models.Model], "Actions"] = {}
@@ -125,17 +140,30 @@ class Actions:
         """Refuse, in Italian, a member who may not do `action` to `subject` now."""
         if by is None:  # the system: the pipeline's own checks still apply
             return
-        if not action.permits(membership_for(user=by)):
+        membership = membership_for(user=by)
+        if not action.permits(membership):
             raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
-        if subject is not None and action.statuses is not None and subject.status not in action.statuses:
-            raise DomainError(
-                _("«%(action)s» non si può fare in stato «%(status)s».")
-                % {"action": action.label, "status": subject.get_status_display()}
-            )
+        if subject is not None and not action.concerns(subject, membership):
+            raise PermissionDenied(_("Questa operazione spetta a un'altra organizzazione."))
+        if subject is not None and action.statuses is not None:
+            # The status as stored now: the caller's copy may be older than the last change.
+            status = type(subject).objects.filter(pk=subject.pk).values_list("status", flat=True).first()
+            if status not in action.statuses:
+                labels = dict(type(subject)._meta.get_field("status").choices)
+                raise DomainError(
+                    _("«%(action)s» non si può fare in stato «%(status)s».")
+                    % {"action": action.label, "status": labels.get(status, status)}
+                )
 
     def available(self, subject: Any, membership: Membership | None) -> list[Action]:
         """What the member may do to the subject now, in the order declared."""
-        return [a for a in self if a.permits(membership) and a.applies_to(subject)]
+        return [
+            action
+            for action in self
+            if action.permits(membership)
+            and action.concerns(subject, membership)
+            and action.applies_to(subject)
+        ]
 
     def action_url(self, subject: Any, action: Action) -> str:
         return reverse(self.url, args=[subject.pk, action.name])
@@ -146,8 +174,7 @@ class Actions:
             action = self._actions[name]
         except KeyError:
             raise Http404(_("Operazione sconosciuta.")) from None
-        form_class = action.form_class()
-        form = form_class(data, prefix=name) if form_class else None
+        form = action.build_form(subject, data)
         if form is not None and not form.is_valid():
             return action, form, _("Controlla i dati inseriti.")
         arguments = form.cleaned_data if form is not None else {}
