@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "risorsa.protection",
     "risorsa.interventions",
     "risorsa.workprogram",
+    "risorsa.reports",
     "risorsa.privacy",
     "risorsa.home",
     "risorsa.demo",

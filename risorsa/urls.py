@@ -12,6 +12,8 @@ urlpatterns = [
     path("repayment/", include("risorsa.repayment.urls")),
     path("protection/", include("risorsa.protection.urls")),
     path("interventions/", include("risorsa.interventions.urls")),
+    path("work/", include("risorsa.workprogram.urls")),
+    path("reports/", include("risorsa.reports.urls")),
     path("privacy/", include("risorsa.privacy.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
