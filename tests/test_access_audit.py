@@ -58,8 +58,9 @@ AUDITED: dict[str, Audited] = {
     "ledger:import-detail": Audited("aem.operatore", 0, {"pk": "import_run"}, before=_finish_import),
     "ledger:import-issues-csv": Audited("aem.operatore", 0, {"pk": "import_run"}),
     "ledger:customer-detail": Audited("aem.operatore", 1, {"pk": "customer"}, **ON_CUSTOMER),
-    "ledger:arrears": Audited(MANAGER, 1, data={"servizio": "ENERGIA"}),
-    "ledger:arrears-export": Audited("aem.lettore", 1, {"fmt": "csv"}, data={"ordine": "nome"}),
+    # Two customers in arrears: C1 and the work program's W1.
+    "ledger:arrears": Audited(MANAGER, 2, data={"servizio": "ENERGIA"}),
+    "ledger:arrears-export": Audited("aem.lettore", 2, {"fmt": "csv"}, data={"ordine": "nome"}),
     "ledger:credits-export": Audited("aem.operatore", 0),
     "ledger:registry-mismatches": Audited(MANAGER, 1),
     "coordination:todo": Audited(MANAGER, 1),
@@ -108,6 +109,49 @@ AUDITED: dict[str, Audited] = {
         filters={},
         **ON_CUSTOMER,
     ),
+    # The work program: a refused action shows its page again, with the person's data.
+    "workprogram:referral-list": Audited("ponte.operatore", 1, data={"stato": "al_lavoro"}),
+    "workprogram:referral-create": Audited(
+        "comune.operatore", 1, {"customer_pk": "work_customer"}, person="work_person"
+    ),
+    "workprogram:referral-detail": Audited(
+        "ponte.operatore", 1, {"pk": "work_referral"}, person="work_person"
+    ),
+    "workprogram:referral-action": Audited(
+        "ponte.operatore",
+        1,
+        {"pk": "work_referral", "action": "call"},
+        method="post",
+        filters={},
+        person="work_person",
+    ),
+    "workprogram:contract-action": Audited(
+        "comune.operatore",
+        1,
+        {"pk": "work_contract", "action": "sign"},
+        method="post",
+        filters={},
+        person="work_person",
+    ),
+    "workprogram:contract-pdf": Audited("ponte.lettore", 1, {"pk": "work_contract"}, person="work_person"),
+    "workprogram:placement-list": Audited("aem.operatore", 1),
+    "workprogram:placement-detail": Audited("aem.lettore", 1, {"pk": "work_placement"}, person="work_person"),
+    "workprogram:placement-action": Audited(
+        "ponte.operatore",
+        1,
+        {"pk": "work_placement", "action": "timesheet"},
+        method="post",
+        filters={},
+        person="work_person",
+    ),
+    "workprogram:timesheet-action": Audited(
+        "aem.operatore",
+        1,
+        {"pk": "work_timesheet", "action": "reject"},
+        method="post",
+        filters={},
+        person="work_person",
+    ),
 }
 
 NOT_AUDITED: dict[str, str] = {
@@ -134,6 +178,11 @@ NOT_AUDITED: dict[str, str] = {
     "protection:evaluation-done": "a write answered by a redirect",
     "interventions:budget": "a write answered by a redirect",
     "interventions:budget-history": "the budget's amounts, no person",
+    "workprogram:edition-list": "editions and how many take part",
+    "workprogram:edition-create": "an empty form",
+    "workprogram:edition-detail": "the edition's rules, timings and counts",
+    "workprogram:edition-timing": "a write answered by a redirect",
+    "workprogram:contract-texts": "the contract's text, no person",
 }
 
 

@@ -6,6 +6,7 @@ A page whose query count follows its rows (a query per row, a lazy relation in a
 here, whichever organization reads it.
 """
 
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from conftest import login
 from risorsa.coordination.models import Deadline
@@ -82,3 +84,78 @@ def test_list_pages_issue_the_same_queries_with_two_rows_and_with_full_pages_of_
         if many[page] != count and not (page[1] == "/coordination/" and many[page] <= count + 2 * kinds)
     }
     assert grown == {}, "query count grows with the data (2 rows → 25 rows a page)"
+
+
+WORK_LISTS = (
+    "workprogram:referral-list",
+    "workprogram:placement-list",
+    "workprogram:edition-list",
+    "workprogram:contract-texts",
+    "coordination:todo",  # the partner's steps are about referrals, the utility's about timesheets
+)
+WORK_READERS = ("comune.lettore", "ponte.lettore", "aem.lettore")
+
+
+@pytest.mark.django_db
+def test_work_program_lists_issue_the_same_queries_with_one_project_and_with_many(personas, utility):
+    """The work program's lists (people referred, placements, editions, contract texts) and the
+    to-do list of its steps, read by each organization kind: three projects (waiting to be
+    accepted, a week to approve on each track), then eight at each stage in three editions, and
+    three texts."""
+    import time_machine
+
+    from risorsa.protection.tests.helpers import sample_customer
+    from risorsa.workprogram import services
+    from risorsa.workprogram.tests.helpers import TODAY, at_work, edition_for, referred, week
+
+    urls = [reverse(name) for name in WORK_LISTS]
+    supervisors = {"A": "aem.operatore", "B": "ponte.operatore"}
+
+    def add(code: str, edition, stage: str) -> None:
+        """A project only referred ("-"), or at work on track A or B with a week to approve (or
+        approved: "A+", "B+")."""
+        referral = referred(personas, edition, sample_customer(utility, code))
+        if stage == "-":
+            return
+        placement = at_work(personas, referral, track=stage[0])
+        timesheet = week(placement, personas, TODAY - timedelta(days=11), 4, 4)
+        if stage.endswith("+"):
+            services.approve_timesheet(timesheet=timesheet, by=personas[supervisors[stage[0]]].user)
+
+    def publish(body: str) -> None:
+        services.publish_contract_text(
+            municipality=personas["comune.responsabile"].organization,
+            body=body,
+            by=personas["comune.responsabile"].user,
+        )
+
+    def measure() -> dict:
+        return {
+            (persona, url): _queries(login(personas[persona]), "get", url, {})
+            for persona in WORK_READERS
+            for url in urls
+        }
+
+    with time_machine.travel(TODAY, tick=False):
+        editions = [
+            edition_for(personas),
+            edition_for(personas, name="2025/26", starts_on=date(2025, 9, 1), ends_on=date(2026, 12, 31)),
+            edition_for(personas, name="2026/27b", starts_on=date(2026, 10, 1), ends_on=date(2027, 9, 30)),
+        ]
+        # each kind of subject of the to-do lists once: a referral, a week of each track
+        add("C100000", editions[0], "A")
+        add("C100001", editions[0], "B")
+        add("C100002", editions[0], "-")
+        publish("Secondo testo.")
+        few = measure()
+        for index, stage in enumerate(("A", "B+", "-", "A+", "B"), start=3):
+            add(f"C10000{index}", editions[index % 3], stage)
+        publish("Terzo testo.")
+        publish("Quarto testo.")
+        many = measure()
+    not_theirs = {  # the utility reads only its placements; the texts are the municipality's
+        *(("aem.lettore", url) for url in urls[:-1] if url != reverse("workprogram:placement-list")),
+        ("ponte.lettore", reverse("workprogram:contract-texts")),
+    }
+    assert {page for page, count in few.items() if count is None} == not_theirs
+    assert many == few, "query count grows with the work program's rows"

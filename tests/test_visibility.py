@@ -6,7 +6,7 @@ may see it before it lands.
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -57,6 +57,9 @@ CREMONA = ("comune",)
 MUNICIPALITIES = ("comune", "crema")
 AEM = ("aem",)
 UTILITIES = ("aem", "a2a")
+PARTNER = ("ponte",)
+# The world's placement started a fortnight ago; its first week is entered, the last one is not.
+LAST_MONDAY = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 7)
 
 
 def members_of(*orgs: str, status: int = 200, default: int = 404) -> dict[str, int]:
@@ -241,6 +244,85 @@ RULES: dict[str, Rule] = {
         kwargs={"pk": "mismatch"},
         method="post",
     ),
+    # The work program: the pathway is the municipality's and the partner's (people referred to
+    # it); a utility knows only the track A placements its staff supervise and their timesheets.
+    "workprogram:referral-list": Rule(members_of(*MUNICIPALITIES, *PARTNER)),
+    "workprogram:referral-create": Rule(municipality_writers(), kwargs={"customer_pk": "work_customer"}),
+    "workprogram:referral-detail": Rule(members_of(*CREMONA, *PARTNER), kwargs={"pk": "work_referral"}),
+    "workprogram:referral-action": Rule(
+        # A tutor meeting is the partner's writers' (each records one); the municipality's and the
+        # readers' refused by the declaration (403); Crema and the utilities find nothing (404).
+        statuses(
+            404,
+            **{f"comune__{role}": 403 for role in ROLES},
+            ponte__responsabile=302,
+            ponte__operatore=302,
+            ponte__lettore=403,
+        ),
+        kwargs={"pk": "work_referral", "action": "tutor"},
+        method="post",
+        data={"tutor-on": "01/02/2010", "tutor-note": "Colloquio"},
+    ),
+    "workprogram:contract-action": Rule(
+        # The contract is signed already: the municipality's writers are told so (400).
+        statuses(
+            404,
+            comune__responsabile=400,
+            comune__operatore=400,
+            comune__lettore=403,
+            **{f"ponte__{role}": 403 for role in ROLES},
+        ),
+        kwargs={"pk": "work_contract", "action": "sign"},
+        method="post",
+        data={"sign-signed_on": "01/02/2010"},
+    ),
+    "workprogram:contract-pdf": Rule(members_of(*CREMONA, *PARTNER), kwargs={"pk": "work_contract"}),
+    "workprogram:placement-list": Rule(MEMBERS),
+    "workprogram:placement-detail": Rule(
+        members_of(*CREMONA, *PARTNER, *AEM), kwargs={"pk": "work_placement"}
+    ),
+    "workprogram:placement-action": Rule(
+        # The partner's manager enters last week's hours; its operator finds them entered (400).
+        statuses(
+            404,
+            **{f"comune__{role}": 403 for role in ROLES},
+            **{f"aem__{role}": 403 for role in ROLES},
+            ponte__responsabile=302,
+            ponte__operatore=400,
+            ponte__lettore=403,
+        ),
+        kwargs={"pk": "work_placement", "action": "timesheet"},
+        method="post",
+        data={
+            "timesheet-week_of": f"{LAST_MONDAY:%d/%m/%Y}",
+            "timesheet-mon": "4",
+            "timesheet-activity": "Pulizia",
+        },
+    ),
+    "workprogram:timesheet-action": Rule(
+        # Track A: AEM supervises; its manager approves, its operator finds it approved (400); the
+        # partner sees the hours but does not approve them (403).
+        statuses(
+            404,
+            **{f"comune__{role}": 403 for role in ROLES},
+            **{f"ponte__{role}": 403 for role in ROLES},
+            aem__responsabile=302,
+            aem__operatore=400,
+            aem__lettore=403,
+        ),
+        kwargs={"pk": "work_timesheet", "action": "approve"},
+        method="post",
+    ),
+    "workprogram:edition-list": Rule(members_of(*MUNICIPALITIES, *PARTNER)),
+    "workprogram:edition-create": Rule(managers_of(*MUNICIPALITIES)),
+    "workprogram:edition-detail": Rule(members_of(*CREMONA, *PARTNER), kwargs={"pk": "work_edition"}),
+    "workprogram:edition-timing": Rule(
+        managers_of(*CREMONA, status=302),  # Cremona's edition: Crema's manager finds nothing
+        kwargs={"pk": "work_edition", "step": "visita_medica"},
+        method="post",
+        data={"working_days": "8"},
+    ),
+    "workprogram:contract-texts": Rule(municipality(orgs=MUNICIPALITIES)),
 }
 ADMIN_KWARGS = {
     "app_label": "registry",
@@ -291,13 +373,16 @@ MARKERS = {
     "cremona": {"surname": "CREMONESE", "phone": "0372 111111", "code": "C1"},
     "crema": {"surname": "CREMASCO", "phone": "0373 222222", "code": "C2"},
     "a2a": {"surname": "BERGAMINI", "phone": "0373 333333", "code": "K1"},
+    # referred to the partner, who reads their name and contacts (DOMAIN.md: people referred to it)
+    "worker": {"surname": "LAVORANTI", "phone": "0372 444444", "code": "W1"},
 }
 READERS = {  # marker -> organizations that may read the holder's name
     "cremona": {"comune", "aem"},
     "crema": {"crema", "aem"},
     "a2a": {"crema", "a2a"},
+    "worker": {"comune", "aem", "ponte"},
 }
-PHONE_READERS = {"cremona": {"comune"}, "crema": {"crema"}, "a2a": {"crema"}}
+PHONE_READERS = {"cremona": {"comune"}, "crema": {"crema"}, "a2a": {"crema"}, "worker": {"comune", "ponte"}}
 
 
 def customer_of(utility, municipality, code: str, marker: dict):
@@ -394,7 +479,9 @@ def world(personas, organizations, municipality, utility):
     )
     propose_plan(plan=plan, by=personas["comune.operatore"].user)
     intervention = propose_intervention(customer=customer, bills=[bill], by=personas["comune.operatore"].user)
+    work = work_program(personas, utility, municipality, run)
     return {
+        **work,
         "person": person,
         "household": household,
         "import_run": run,
@@ -406,6 +493,71 @@ def world(personas, organizations, municipality, utility):
         "intervention": intervention,
         "sla_rule": SlaRule.objects.get(step=protection_steps.EVALUATE_REDUCTION, municipality=municipality),
         "mismatch": mismatch,
+    }
+
+
+def work_program(personas, utility, municipality, run) -> dict:
+    """LAVORANTI, referred to the partner in an edition that has not started yet (its timings may
+    still change), at work on track A with AEM since a fortnight ago, one week entered."""
+    from risorsa.ledger import figures
+    from risorsa.ledger.models import Bill
+    from risorsa.workprogram import services as work
+    from risorsa.workprogram.models import CallOutcome, FitnessOutcome, Track
+
+    today = timezone.localdate()
+    comune, ponte = personas["comune.operatore"].user, personas["ponte.operatore"].user
+    customer = customer_of(utility, municipality, "W1", MARKERS["worker"])
+    bill = Bill.objects.create(
+        utility=utility,
+        customer=customer,
+        supply_point=customer.supply_points.get(),
+        number="W-1",
+        issued_on="2010-01-01",
+        due_on="2010-01-21",
+        amount=Decimal("500.00"),
+        residual=Decimal("500.00"),
+        as_of="2010-02-28",
+        created_run=run,
+        changed_run=run,
+    )
+    figures.refresh_customer(customer.pk)
+    edition = work.create_edition(
+        municipality=municipality,
+        partner=personas["ponte.responsabile"].organization,
+        name="visibilità",
+        starts_on=today + timedelta(days=30),
+        ends_on=today + timedelta(days=365),
+        net_hourly_value=Decimal("7.50"),
+        by=personas["comune.responsabile"].user,
+    )
+    referral = work.refer_person(
+        edition=edition, customer=customer, bills=[bill], project_amount=Decimal("400.00"), by=comune
+    )
+    work.accept_referral(referral=referral, by=ponte)
+    work.record_call(referral=referral, by=ponte, on=today, outcome=CallOutcome.REACHED)
+    work.record_medical_visit(referral=referral, by=ponte, on=today, outcome=FitnessOutcome.FIT)
+    work.record_activation(referral=referral, by=ponte, on=today, reference="INPS-W1")
+    contract = work.prepare_contract(referral=referral, by=comune)
+    work.sign_contract(contract=contract, by=comune, signed_on=today)
+    first_monday = LAST_MONDAY - timedelta(days=7)
+    placement = work.place_person(
+        referral=referral, by=ponte, track=Track.A, site="Piattaforma AEM", starts_on=first_monday
+    )
+    timesheet = work.submit_timesheet(
+        placement=placement,
+        by=ponte,
+        week_of=first_monday,
+        hours={first_monday: Decimal(4)},
+        activity="Pulizia",
+    )
+    return {
+        "work_customer": customer,
+        "work_person": customer.person,
+        "work_edition": edition,
+        "work_referral": referral,
+        "work_contract": contract,
+        "work_placement": placement,
+        "work_timesheet": timesheet,
     }
 
 

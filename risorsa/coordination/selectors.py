@@ -1,11 +1,13 @@
 """Reads of the coordination core, scoped to the member in the query."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from risorsa.coordination.models import Deadline, SlaRule
+from risorsa.coordination.steps import subject_querysets
 from risorsa.organizations.models import Membership
 
 
@@ -17,9 +19,14 @@ def todo_for(*, membership: Membership | None, everyone: bool = False) -> QueryS
     deadlines = Deadline.objects.visible_to(membership).open().filter(opened_on__lte=timezone.localdate())
     if membership is not None and not everyone:
         deadlines = deadlines.filter(owner_id=membership.organization_id)
+    # The municipality's rows name the person; the others' name the subject, fetched with what its
+    # name reads (coordination.steps.register_subject).
+    subjects: str | GenericPrefetch = "subject"
+    if membership is not None and not membership.is_municipality:
+        subjects = GenericPrefetch("subject", subject_querysets())
     return (
         deadlines.select_related("owner", "person", "subject_type")
-        .prefetch_related("subject")
+        .prefetch_related(subjects)
         .order_by("due_on", "pk")
     )
 

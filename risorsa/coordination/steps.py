@@ -10,9 +10,11 @@ municipality's manager then changes on screen. A new step needs no coordination 
 SLA table of a territory gains its row the first time the step is used or the table is shown.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
 
@@ -53,3 +55,18 @@ def step_label(code: str) -> str:
     """What users read of a step; a code no app declares any more reads as itself."""
     definition = _steps.get(code)
     return str(definition.label) if definition else code
+
+
+# How the to-do list reads the subjects of one model: what its `__str__` needs, fetched with it.
+_subjects: dict[type[Model], Callable[[], QuerySet]] = {}
+
+
+def register_subject(model: type[Model], queryset: Callable[[], QuerySet]) -> None:
+    """Declare how the to-do list fetches the deadlines' subjects of `model` (with the relations
+    its `__str__` reads), so that each kind of subject costs one query whatever the rows."""
+    _subjects[model] = queryset
+
+
+def subject_querysets() -> list[QuerySet]:
+    """The querysets of the subjects declared by the apps (others are fetched as they are)."""
+    return [queryset() for queryset in _subjects.values()]

@@ -141,7 +141,7 @@ class Actions:
         if by is None:  # the system: the pipeline's own checks still apply
             return
         membership = membership_for(user=by)
-        if not action.permits(membership):
+        if membership is None or not action.permits(membership):
             raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
         if subject is not None and not action.concerns(subject, membership):
             raise PermissionDenied(_("Questa operazione spetta a un'altra organizzazione."))

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from risorsa.core.money import EuroFormField
+from risorsa.core.money import EuroFormField, format_euro
 from risorsa.registry.forms import DateInput
 from risorsa.repayment.models import OPEN_PLAN_STATUSES, RepaymentPlan
 from risorsa.workprogram.models import CallOutcome, EndOutcome, FitnessOutcome, Track
@@ -190,3 +190,11 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["edition"].queryset = editions
         self.fields["bills"].queryset = bills
+        self.fields["bills"].label_from_instance = lambda bill: (
+            _("%(number)s, scaduta il %(due)s: %(residual)s")
+            % {
+                "number": bill.number,
+                "due": f"{bill.due_on:%d/%m/%Y}",
+                "residual": format_euro(bill.residual),
+            }
+        )

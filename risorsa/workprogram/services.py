@@ -449,7 +449,11 @@ def open_overdue(customer: Customer, *, outside: Referral) -> Decimal:
     return quantize(total)
 
 
-@REFERRAL_ACTIONS.performs("contract")
+def _no_contract_yet(referral: Referral) -> bool:
+    return not SocialContract.objects.filter(referral=referral).exists()
+
+
+@REFERRAL_ACTIONS.performs("contract", when=_no_contract_yet)  # offered until it is prepared
 def prepare_contract(
     *, referral: Referral, by, plan: RepaymentPlan | None = None, on: date | None = None
 ) -> SocialContract:
@@ -821,7 +825,7 @@ def end_referral(*, referral: Referral, by, outcome: str, on: date | None = None
     day = _day(on)
     with transaction.atomic():
         referral = _locked(referral)
-        _transition(referral, to=ReferralStatus.ENDED, by=by, why=why or EndOutcome(outcome).label)
+        _transition(referral, to=ReferralStatus.ENDED, by=by, why=why or str(EndOutcome(outcome).label))
         referral.outcome = outcome
         referral.ended_on = day
         referral.save(update_fields=["status", "outcome", "ended_on"])
