@@ -109,6 +109,11 @@ AUDITED: dict[str, Audited] = {
         filters={},
         **ON_CUSTOMER,
     ),
+    # The edition report: figures about the edition's people, counted as its rows.
+    "reports:edition-list": Audited("ponte.lettore", 1),
+    "reports:edition": Audited(MANAGER, 1, {"pk": "work_edition"}),
+    "reports:edition-csv": Audited("ponte.operatore", 1, {"pk": "work_edition"}),
+    "reports:edition-xlsx": Audited("comune.lettore", 1, {"pk": "work_edition"}),
     # The work program: a refused action shows its page again, with the person's data.
     "workprogram:referral-list": Audited("ponte.operatore", 1, data={"stato": "al_lavoro"}),
     "workprogram:referral-create": Audited(

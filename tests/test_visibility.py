@@ -323,6 +323,10 @@ RULES: dict[str, Rule] = {
         data={"working_days": "8"},
     ),
     "workprogram:contract-texts": Rule(municipality(orgs=MUNICIPALITIES)),
+    "reports:edition-list": Rule(members_of(*MUNICIPALITIES, *PARTNER)),
+    "reports:edition": Rule(members_of(*CREMONA, *PARTNER), kwargs={"pk": "work_edition"}),
+    "reports:edition-csv": Rule(members_of(*CREMONA, *PARTNER), kwargs={"pk": "work_edition"}),
+    "reports:edition-xlsx": Rule(members_of(*CREMONA, *PARTNER), kwargs={"pk": "work_edition"}),
 }
 ADMIN_KWARGS = {
     "app_label": "registry",
