@@ -18,6 +18,7 @@ PLACES = ["D150", "D142", "F205", "B157", "G535", "Z330", "Z129"]
 BILLS_PER_CUSTOMER = 5
 BILL_GAP_DAYS = 60
 CHANNELS = ["SPORTELLO", "BOLLETTINO", "DOMICILIAZIONE", "POS", "BONIFICO"]
+START = date(2009, 1, 1)
 
 
 def _italian(cents: int) -> str:
@@ -26,7 +27,7 @@ def _italian(cents: int) -> str:
 
 
 def _bills(
-    rows: int, *, seed: int, per_customer: int, gap_days: int, holders: bool = True
+    rows: int, *, seed: int, per_customer: int, gap_days: int, holders: bool = True, start: date = START
 ) -> Iterator[tuple]:
     """(line, customer, bill, surname, name, code, issued, amount, residual), one per bill.
 
@@ -34,7 +35,6 @@ def _bills(
     draws nothing), so that the payments generator sees the residuals of the bills file.
     """
     rng = random.Random(seed)
-    start = date(2009, 1, 1)
     line = 1
     customer = 0
     while line - 1 < rows:
@@ -66,14 +66,15 @@ def write_bills(
     invalid_line: int | None = None,
     per_customer: int = BILLS_PER_CUSTOMER,
     gap_days: int = BILL_GAP_DAYS,
+    start: date = START,
 ) -> Path:
     """`rows` bills, `per_customer` per customer (five by default, one every `gap_days` days from
-    January 2009, each due 20 days after issue, 60% still unpaid); `invalid_line` gets a wrong
-    check character."""
+    `start`, January 2009 by default, each due 20 days after issue, 60% still unpaid);
+    `invalid_line` gets a wrong check character."""
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(HEADER)
         for line, customer, bill, surname, name, code, issued, amount, residual in _bills(
-            rows, seed=seed, per_customer=per_customer, gap_days=gap_days
+            rows, seed=seed, per_customer=per_customer, gap_days=gap_days, start=start
         ):
             holder = code
             if line == invalid_line:
@@ -97,9 +98,10 @@ def write_payments(
     after: date,
     bills_seed: int = 7,
     seed: int = 11,
+    start: date = START,
 ) -> dict:
     """`rows` payments of the customers of the bills file `write_bills(bills, per_customer, gap_days,
-    seed=bills_seed)` would write, all dated after its extraction date `after`.
+    seed=bills_seed, start=start)` would write, all dated after its extraction date `after`.
 
     Customers are drawn at random; each pays two to six times, on increasing dates within four
     months. About half of the payments name one of the customer's open bills and pay part or all
@@ -111,7 +113,7 @@ def write_payments(
     rng = random.Random(seed)
     open_bills: dict[int, list[list]] = {}
     for _line, customer, bill, *_rest, residual in _bills(
-        bills, seed=bills_seed, per_customer=per_customer, gap_days=gap_days, holders=False
+        bills, seed=bills_seed, per_customer=per_customer, gap_days=gap_days, holders=False, start=start
     ):
         if residual:
             open_bills.setdefault(customer, []).append([f"B{customer:09d}-{bill}", residual])

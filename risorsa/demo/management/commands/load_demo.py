@@ -1,5 +1,8 @@
 """Load the demo set-up: two municipalities, two utilities and a partner, three logins each, about
-200 people in Cremona and a few A2A customers in Crema. Idempotent."""
+200 people in Cremona and a few A2A customers in Crema, and their story up to today: two years of
+bills, the protections, plans and spot interventions, and the work program's editions (the seed's
+two as the last two completed cycles, the current one under way). Idempotent: the story is told
+once, dated from the day it was first loaded (`risorsa.demo.clock`)."""
 
 import hashlib
 import random
@@ -8,16 +11,34 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
+from django.test.utils import override_settings
+from django.utils import timezone
 from tqdm import tqdm
 
 from risorsa.coordination.models import Deadline
 from risorsa.coordination.services import meet_deadlines
-from risorsa.core.calendar import add_months
-from risorsa.demo.ledger import BILL_HEADER, EXTRACTION, LATER_EXTRACTION, italian_amount, write_files
+from risorsa.core.calendar import add_months, add_working_days, next_working_day
+from risorsa.demo.clock import DemoClock
+from risorsa.demo.ledger import (
+    BILL_HEADER,
+    PROPOSALS,
+    bills_file,
+    demo_ledger,
+    events_file,
+    italian_amount,
+    open_bill_rows,
+    payment_rows,
+    payments_file,
+    protection_dates,
+)
 from risorsa.demo.people import demo_people
 from risorsa.demo.synthetic import write_bills, write_payments
+from risorsa.demo.workprogram import WorkProgram, cast_for
 from risorsa.interventions import services as intervention_services
 from risorsa.ledger import services as ledger
 from risorsa.ledger.models import Bill, Customer, ImportRun, ImportStatus
@@ -27,14 +48,17 @@ from risorsa.organizations.services import ensure_member, ensure_organization
 from risorsa.protection import services as protection_services
 from risorsa.protection import steps as protection_steps
 from risorsa.protection.models import ContactChannel, EndReason, Protection
+from risorsa.protection.services import REVIEW_NOTICE_DAYS
 from risorsa.registry import codice_fiscale as cf
 from risorsa.registry import services as registry
 from risorsa.registry.models import FragilityLevel, Isee, Person
 from risorsa.repayment import services as repayment
-from risorsa.repayment.models import RepaymentPlan
 from risorsa.repayment.schedule import Terms
 
 DEMO_PASSWORD = "risorsa-demo"  # noqa: S105 - demo data only, refused outside DEBUG/RISORSA_DEMO
+# One hash for every demo login (they share the password anyway): the slow hasher runs once, not
+# fifteen times, and the same salt makes a second run leave the hashes as they are.
+DEMO_SALT = "risorsademo2010"
 
 # code, kind, name, short name, fiscal code, codice catastale (a municipality's territory),
 # default municipality (of a utility's rows without codice_comune). Crema and A2A are the other
@@ -90,10 +114,9 @@ REASONS = [
 ]
 
 
-# `--scala`: ten bills a customer, one every 36 days from January 2009, known on 28/02/2010.
+# `--scala`: ten bills a customer, one every 36 days over the year before the scale extraction.
 SCALE_BILLS_PER_CUSTOMER = 10
 SCALE_GAP_DAYS = 36
-SCALE_EXTRACTION = date(2010, 2, 28)
 
 CREMA_PEOPLE = [
     ("BONVICINI", "ROSA", "F"),
@@ -105,9 +128,9 @@ CREMA_PEOPLE = [
 ]
 
 
-def other_territory_bills() -> Path:
+def other_territory_bills(folder: Path, clock: DemoClock) -> Path:
     """A2A's bills in Crema (its default territory: no codice_comune column needed)."""
-    rows = [BILL_HEADER]
+    rows = []
     for index, (surname, name, sex) in enumerate(CREMA_PEOPLE):
         code = cf.encode(
             surname=surname,
@@ -116,21 +139,38 @@ def other_territory_bills() -> Path:
             birth_date=date(1955 + 4 * index, 3, 1 + index),
             birth_place_code="D142",
         )
-        for month in (9, 11):
-            amount = 9000 + 2500 * index + 100 * month
+        for months in (3, 1):
+            issued = add_months(clock.extraction, -months).replace(day=1)
+            amount = 9000 + 2500 * index + 100 * issued.month
             rows.append(
                 f"A2A{index:05d};{code};{surname};{name};GAS;{880000000000 + index:014d};"
-                f"Via Mazzini {index + 1}, Crema;A2A/2009/{index:04d}{month:02d};01/{month:02d}/2009;"
-                f"21/{month:02d}/2009;{italian_amount(amount)};{italian_amount(amount if index % 2 else 0)}"
+                f"Via Mazzini {index + 1}, Crema;A2A/{issued:%Y}/{index:04d}{issued:%m};{issued:%d/%m/%Y};"
+                f"{issued + timedelta(days=20):%d/%m/%Y};{italian_amount(amount)};"
+                f"{italian_amount(amount if index % 2 else 0)}"
             )
-    path = Path(settings.VAR_DIR) / "demo" / "a2a_fatture.csv"
+    path = folder / "a2a_fatture.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    path.write_text("\n".join([BILL_HEADER, *rows]) + "\n", encoding="utf-8")
     return path
 
 
+def _review_opened(protection, clock: DemoClock) -> bool:
+    """Whether the protection's six-monthly review is in the municipality's queue already."""
+    due_on = next_working_day(protection.review_on)
+    return add_working_days(due_on, -REVIEW_NOTICE_DAYS) <= clock.today
+
+
+def edition_names(value: str) -> tuple[str, str]:
+    names = tuple(name.strip() for name in value.split(","))
+    if len(names) != 2 or not all(names) or any(len(name) > 20 for name in names):
+        raise CommandError('--edizioni: due nomi separati da una virgola, per esempio "2009/10,2010/11".')
+    return names
+
+
 class Command(BaseCommand):
-    help = "Carica i dati dimostrativi (organizzazioni, utenti, anagrafica). Si può ripetere."
+    help = (
+        "Carica i dati dimostrativi (organizzazioni, utenti, anagrafica e la loro storia). Si può ripetere."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -141,20 +181,37 @@ class Command(BaseCommand):
             help="aggiunge N clienti di AEM a Cremona (10 fatture ciascuno, pagamenti, tutele allo 0,1%%) "
             "per provare il prodotto e misurarlo alle dimensioni di un territorio",
         )
+        parser.add_argument(
+            "--edizioni",
+            type=edition_names,
+            default=None,
+            metavar="A,B",
+            help="i nomi delle due edizioni concluse di Risorsa Lavoro (predefiniti: gli ultimi due anni "
+            "da settembre ad agosto, per esempio 2024/25 e 2025/26)",
+        )
         parser.add_argument("--senza-barra", action="store_true", help="nessuna barra di avanzamento")
 
     def handle(self, *args, **options):
         if not (settings.DEBUG or settings.DEMO):
             raise CommandError("I dati dimostrativi si caricano solo con DEBUG=1 o RISORSA_DEMO=1.")
-        with transaction.atomic():
-            members = self._organizations_and_logins()
-            created = self._people(members["comune.responsabile"])
-        imported = self._utility_files(members)
-        if options["scala"] > 0:
-            imported += self._territory_at_scale(members, options["scala"], bar=not options["senza_barra"])
+        bar = not options["senza_barra"]
+        # DEBUG keeps a log of every query, and on SQLite each logged query costs another one
+        # (to quote its parameters): that would more than double the load. Not needed here.
+        with override_settings(DEBUG=False):
+            with transaction.atomic():
+                members = self._organizations_and_logins()
+                clock = self._clock(members["aem.operatore"].organization)
+                created = self._people(members["comune.responsabile"], clock)
+            imported = 0
+            if not self._told(members["aem.operatore"].organization):
+                with transaction.atomic():
+                    imported = self._story(members, clock, options["edizioni"], bar=bar)
+            if options["scala"] > 0:
+                imported += self._territory_at_scale(members, clock, options["scala"], bar=bar)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Dati dimostrativi pronti: {created} persone nuove, {imported} file del gestore importati."
+                f"Dati dimostrativi pronti al {clock.today:%d/%m/%Y}: {created} persone nuove, "
+                f"{imported} file del gestore importati."
             )
         )
         self.stdout.write("")
@@ -187,11 +244,27 @@ class Command(BaseCommand):
                     first_name=first_name,
                     last_name=last_name,
                     email=f"{username}@example.org",
-                    password=DEMO_PASSWORD,
                 )
+        hashed = make_password(DEMO_PASSWORD, DEMO_SALT)
+        users = get_user_model().objects.filter(username__in=members).exclude(password=hashed)
+        for user in users:  # the demo's password, set again if someone changed it
+            user.password = hashed
+            user.save(update_fields=["password"])
         return members
 
-    def _people(self, manager) -> int:
+    def _clock(self, utility) -> DemoClock:
+        """The day the story was first told (its last file of the utility is dated then), or today."""
+        told = ImportRun.objects.filter(
+            utility=utility, file_name__startswith="aem-", status=ImportStatus.DONE
+        )
+        return DemoClock(today=told.aggregate(day=Max("as_of"))["day"] or timezone.localdate())
+
+    def _told(self, utility) -> bool:
+        return ImportRun.objects.filter(
+            utility=utility, file_name__startswith="aem-", status=ImportStatus.DONE
+        ).exists()
+
+    def _people(self, manager, clock: DemoClock) -> int:
         rng = random.Random(2011)
         registry_of = Person.objects.filter(organization=manager.organization)
         known = set(registry_of.values_list("codice_fiscale", flat=True))
@@ -216,7 +289,7 @@ class Command(BaseCommand):
                     registry.record_assessment(
                         membership=manager,
                         person=person,
-                        assessed_on=date(2010, 1, 11) + timedelta(days=rng.randrange(150)),
+                        assessed_on=clock.today - timedelta(days=rng.randrange(30, 400)),
                         fragility=rng.choice(FragilityLevel.values),
                         notes="Colloquio in sede: situazione lavorativa precaria, arretrati sulle utenze.",
                     )
@@ -230,7 +303,7 @@ class Command(BaseCommand):
                     life_support=rng.random() < 0.03,
                 )
                 households[demo.household_key] = household
-                self._isee(manager, household, random.Random(demo.household_key))
+                self._isee(manager, household, random.Random(demo.household_key), clock)
             elif person.household_id is None:
                 registry.add_household_member(
                     membership=manager,
@@ -239,34 +312,87 @@ class Command(BaseCommand):
                 )
         return created
 
-    def _utility_files(self, members) -> int:
-        """AEM's files for the demo people, through the importer itself, with the protections between.
+    def _story(self, members, clock: DemoClock, names: tuple[str, str] | None, *, bar: bool) -> int:
+        """Two years of the utility's files through the importer itself, with the municipality's
+        and the partner's work between them, in the order of their days.
 
-        The order is the story: May's bills, then the municipality protects the most fragile
-        customers, then the meter events and payments, then November's bills.
+        The order is the story: the work program's two completed editions (the bills of their
+        people, the pathways, the payments settling their work credits); the snapshot of six
+        months ago, then the protections of the most fragile customers, the meter events and the
+        payments since; the current edition; the plans and spot interventions; the last snapshot
+        (every bill still open, the new ones too); today's payments.
         """
         operator = members["aem.operatore"]
-        demo = write_files(demo_people(), Path(settings.VAR_DIR) / "demo")
-        imported = self._import(operator, "fatture", demo.files["fatture"], EXTRACTION)
-        self._protections(members["comune.operatore"].user, demo.protected)
-        imported += self._import(operator, "eventi", demo.files["eventi"], EXTRACTION)
-        imported += self._import(operator, "pagamenti", demo.files["pagamenti"], EXTRACTION)
-        imported += self._import(operator, "fatture", demo.files["fatture_novembre"], LATER_EXTRACTION)
-        self._follow_up(members["comune.operatore"].user)
-        imported += self._plans_and_interventions(members, demo.protected)
-        imported += self._import(members["a2a.operatore"], "fatture", other_territory_bills(), EXTRACTION)
+        municipality = members["comune.operatore"].user
+        folder = Path(settings.VAR_DIR) / "demo" / f"{clock.today:%Y%m%d}"
+        people = demo_people()
+        cast = cast_for(people, clock, names)
+        book = demo_ledger(people, clock, starts=cast.bills_from(), working=cast.in_progress())
+        cast.find_bills(book)
+        program = WorkProgram(members=members, clock=clock, cast=cast, folder=folder, receive=self._import)
+        program.start()
+        with tqdm(desc="storia", unit=" passi", total=0, disable=not bar, file=self.stderr) as progress:
+
+            def run() -> None:
+                progress.total += program.steps()
+                program.run(lambda: progress.update(1))
+
+            editions = [program.plan_completed(0)]
+            run()
+            imported = program.settle(editions[0], until=clock.today)
+            editions.append(program.plan_completed(1))
+            run()
+            imported += program.settle(editions[1], until=clock.today)
+            first = clock.first_extraction
+            imported += self._import(
+                operator, "fatture", bills_file(folder / f"aem-fatture-{first:%Y%m%d}.csv", book.first), first
+            )
+            self._protections(municipality, book.protected, clock)
+            last = clock.extraction
+            imported += self._import(
+                operator, "eventi", events_file(folder / f"aem-eventi-{last:%Y%m%d}.csv", book), last
+            )
+            paid = payments_file(folder / f"aem-pagamenti-{last:%Y%m%d}.csv", payment_rows(book))
+            imported += self._import(operator, "pagamenti", paid, last)
+            self._follow_up(municipality, clock)
+            editions.append(program.plan_current())
+            run()
+            imported += program.settle(editions[2], until=clock.today - timedelta(days=21))
+        payments = self._plans_and_interventions(members, book.protected, clock, exclude=cast.in_progress())
+        before = [line for day, line in payments if day <= last]
+        if before:
+            path = payments_file(folder / f"aem-pagamenti-rate-{last:%Y%m%d}.csv", before)
+            imported += self._import(operator, "pagamenti", path, last)
+        snapshot = bills_file(
+            folder / f"aem-fatture-{last:%Y%m%d}.csv",
+            book.later,
+            extra_rows=open_bill_rows(operator.organization),
+        )
+        imported += self._import(operator, "fatture", snapshot, last)
+        today = [line for day, line in payments if day > last]
+        path = payments_file(folder / f"aem-pagamenti-{clock.today:%Y%m%d}.csv", today)
+        # The plans without payments lapse through the daily follow-up (`make run` starts with it).
+        imported += self._import(operator, "pagamenti", path, clock.today)
+        imported += self._import(
+            members["a2a.operatore"], "fatture", other_territory_bills(folder, clock), last
+        )
         return imported
 
-    def _territory_at_scale(self, members, customers: int, *, bar: bool) -> int:
-        """N more customers of AEM in Cremona through the real importer: ten bills each (2009, 60%
-        unpaid), payments of half as many after the extraction, and protections for one customer
-        in a thousand through the services. Idempotent: the same N writes the same files."""
-        folder = Path(settings.VAR_DIR) / "demo" / f"scala-{customers}"
+    def _territory_at_scale(self, members, clock: DemoClock, customers: int, *, bar: bool) -> int:
+        """N more customers of AEM in Cremona through the real importer: ten bills each over the
+        year before the scale extraction (four months ago, 60% unpaid), payments of half as many
+        in the four months after it, and protections for one customer in a thousand through the
+        services. Idempotent: the same N on the same demo writes the same files."""
+        extraction = clock.scale_extraction
+        start = extraction - timedelta(days=365)
+        folder = Path(settings.VAR_DIR) / "demo" / f"scala-{customers}-{extraction:%Y%m%d}"
         folder.mkdir(parents=True, exist_ok=True)
         bills = customers * SCALE_BILLS_PER_CUSTOMER
         bills_path = folder / "fatture.csv"
         if not bills_path.exists():
-            write_bills(bills_path, bills, per_customer=SCALE_BILLS_PER_CUSTOMER, gap_days=SCALE_GAP_DAYS)
+            write_bills(
+                bills_path, bills, per_customer=SCALE_BILLS_PER_CUSTOMER, gap_days=SCALE_GAP_DAYS, start=start
+            )
         payments_path = folder / "pagamenti.csv"
         if not payments_path.exists():
             write_payments(
@@ -275,11 +401,12 @@ class Command(BaseCommand):
                 bills=bills,
                 per_customer=SCALE_BILLS_PER_CUSTOMER,
                 gap_days=SCALE_GAP_DAYS,
-                after=SCALE_EXTRACTION,
+                after=extraction,
+                start=start,
             )
         operator = members["aem.operatore"]
-        imported = self._import(operator, "fatture", bills_path, SCALE_EXTRACTION, bar=bar)
-        imported += self._import(operator, "pagamenti", payments_path, SCALE_EXTRACTION, bar=bar)
+        imported = self._import(operator, "fatture", bills_path, extraction, bar=bar)
+        imported += self._import(operator, "pagamenti", payments_path, extraction, bar=bar)
         user = members["comune.operatore"].user
         synthetic = Customer.objects.filter(utility=operator.organization, code__regex=r"^C[0-9]{9}$")
         every_thousandth = list(synthetic.order_by("code").values_list("pk", flat=True))[::1000]
@@ -293,9 +420,9 @@ class Command(BaseCommand):
                     customer=customer,
                     reason=REASONS[customer.pk % len(REASONS)],
                     by=user,
-                    on=SCALE_EXTRACTION,
+                    on=extraction,
                 )
-                protection_services.activate_protection(protection=protection, by=user, on=SCALE_EXTRACTION)
+                protection_services.activate_protection(protection=protection, by=user, on=extraction)
         return imported
 
     def _import(self, operator, kind: str, path: Path, as_of: date, *, bar: bool = False) -> int:
@@ -322,26 +449,21 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {run.failure or run.invalid_rows}")
         return 1
 
-    def _protections(self, user, codes: list[str]) -> None:
-        """About 130 active protections; a few proposed, suspended or ended, so every state shows."""
+    def _protections(self, user, codes: list[str], clock: DemoClock) -> None:
+        """About 130 active protections from the weeks after the first snapshot; a few proposed in
+        the last days, suspended or ended, so every state shows."""
         rng = random.Random(2012)
         customers = {customer.code: customer for customer in Customer.objects.filter(code__in=codes)}
-        already = set(Protection.objects.values_list("customer__code", flat=True))
-        today = date.today()  # noqa: DTZ011 - demo dates, a day is enough
         for index, code in enumerate(codes):
-            if code in already or code not in customers:
-                continue
+            proposed_on, activated_on = protection_dates(clock, index)
             protection = protection_services.propose_protection(
-                customer=customers[code],
-                reason=rng.choice(REASONS),
-                by=user,
-                on=date(2010, 3, 1) + timedelta(days=index % 20),
+                customer=customers[code], reason=rng.choice(REASONS), by=user, on=proposed_on
             )
             # The first two stay active (the demo's two cuts are theirs); a few are at other stages.
-            if index in (5, 6, 7):
+            if index in PROPOSALS:
                 continue  # still a proposal
-            protection_services.activate_protection(
-                protection=protection, by=user, on=date(2010, 4, 1) + timedelta(days=index % 25)
+            protection = protection_services.activate_protection(
+                protection=protection, by=user, on=activated_on
             )
             if index in (2, 3):
                 protection_services.suspend_protection(
@@ -351,47 +473,50 @@ class Command(BaseCommand):
                 )
             elif index == 4:
                 protection_services.end_protection(protection=protection, by=user, reason=EndReason.MOVED)
-            else:
+            elif index % 2 and _review_opened(protection, clock):  # half of the reviews due are done
                 protection_services.review_protection(
                     protection=protection,
                     by=user,
-                    next_review_on=today + timedelta(days=rng.randrange(5, 180)),
+                    next_review_on=clock.today + timedelta(days=rng.randrange(60, 180)),
                     note="Piano rispettato, situazione stabile.",
                 )
 
-    def _follow_up(self, user) -> None:
-        """Most reductions already handled; a few left waiting, one of them late, as in real life."""
+    def _follow_up(self, user, clock: DemoClock) -> None:
+        """Most reductions already handled; the latest few left waiting, as in real life."""
         contacts = Deadline.objects.filter(
             step=protection_steps.CONTACT_AFTER_REDUCTION, met_on__isnull=True
-        ).order_by("pk")
+        ).order_by("-opened_on", "-pk")
         for deadline in list(contacts)[2:]:
             protection_services.record_contact(
                 protection=deadline.subject,
                 by=user,
-                contacted_on=deadline.opened_on + timedelta(days=1),
+                contacted_on=min(deadline.opened_on + timedelta(days=1), clock.today),
                 channel=ContactChannel.PHONE,
                 outcome="Il nucleo è stato contattato: fissato un colloquio per rivedere il piano.",
             )
         evaluations = Deadline.objects.filter(
             step=protection_steps.EVALUATE_REDUCTION, met_on__isnull=True
-        ).order_by("-due_on")
+        ).order_by("-due_on", "-pk")
         for deadline in list(evaluations)[5:]:
             meet_deadlines(
-                subject=deadline.subject, steps=[protection_steps.EVALUATE_REDUCTION], on=deadline.due_on
+                subject=deadline.subject,
+                steps=[protection_steps.EVALUATE_REDUCTION],
+                on=min(deadline.due_on, clock.today),
             )
 
-    def _plans_and_interventions(self, members, protected: list[str]) -> int:
-        """Plans and spot interventions at every stage, dated from today; then the utility's recent
-        payments, imported like any file, pay installments, confirm shares and settle credits."""
-        if RepaymentPlan.objects.exists():
-            return 0
+    def _plans_and_interventions(
+        self, members, protected: list[str], clock: DemoClock, *, exclude: set[str]
+    ) -> list[tuple[date, str]]:
+        """Plans and spot interventions at every stage, dated from today (the people of the
+        current work projects left out); the utility's payments (day, row) that pay their
+        installments, confirm the customers' shares and settle the municipality's credits."""
         operator, manager = members["comune.operatore"].user, members["comune.responsabile"].user
         approver = members["aem.responsabile"].user
-        today = date.today()  # noqa: DTZ011 - demo dates, a day is enough
+        today = clock.today
         customers = {c.code: c for c in Customer.objects.filter(code__in=protected).select_related("person")}
         debtors = [customers[code] for code in protected if code in customers]
         debtors = [c for c in debtors if balance_for(customer=c) > 50][:24]
-        payments: list[str] = []
+        payments: list[tuple[date, str]] = []
         # stage: (how many, months ago the first installment fell due, installments paid)
         stages = [
             ("bozza", 2, 0, 0),
@@ -432,8 +557,11 @@ class Command(BaseCommand):
             for installment in plan.installments.order_by("number")[:paid]:
                 day = min(today, installment.due_on - timedelta(days=2))
                 payments.append(
-                    f"PR{plan.pk:04d}{installment.number:02d};{plan.customer.code};;{day:%d/%m/%Y};"
-                    f"{italian_amount(int(installment.amount * 100))};BOLLETTINO;"
+                    (
+                        day,
+                        f"PR{plan.pk:04d}{installment.number:02d};{plan.customer.code};;{day:%d/%m/%Y};"
+                        f"{italian_amount(int(installment.amount * 100))};BOLLETTINO;",
+                    )
                 )
         year = today.year
         intervention_services.set_budget(
@@ -441,7 +569,11 @@ class Command(BaseCommand):
         )
         others = [
             c
-            for c in Customer.objects.exclude(code__in=protected).select_related("person").order_by("code")
+            for c in Customer.objects.filter(utility=members["aem.operatore"].organization)
+            .exclude(code__in=protected)
+            .exclude(person__codice_fiscale__in=exclude)
+            .select_related("person")
+            .order_by("code")
             if Bill.objects.filter(customer=c, closed_on__isnull=True, residual__gt=0).exists()
         ][:12]
         for number, customer in enumerate(others):
@@ -470,8 +602,11 @@ class Command(BaseCommand):
                 continue
             if number in (2, 3):  # the customer pays: the utility's file confirms it
                 payments.append(
-                    f"PS{intervention.pk:04d};{customer.code};{bill.number};{today:%d/%m/%Y};"
-                    f"{italian_amount(int(intervention.customer_share * 100))};SPORTELLO;"
+                    (
+                        today,
+                        f"PS{intervention.pk:04d};{customer.code};{bill.number};{today:%d/%m/%Y};"
+                        f"{italian_amount(int(intervention.customer_share * 100))};SPORTELLO;",
+                    )
                 )
             if number >= 4:
                 intervention_services.confirm_customer_share(
@@ -484,26 +619,25 @@ class Command(BaseCommand):
                 intervention.refresh_from_db()
                 if number == 9:  # the utility applied this one
                     payments.append(
-                        f"PC{intervention.pk:04d};{customer.code};{bill.number};{today:%d/%m/%Y};"
-                        f"{italian_amount(int(intervention.municipal_share * 100))};PROGRAMMA;"
-                        f"{intervention.credit.reference}"
+                        (
+                            today,
+                            f"PC{intervention.pk:04d};{customer.code};{bill.number};{today:%d/%m/%Y};"
+                            f"{italian_amount(int(intervention.municipal_share * 100))};PROGRAMMA;"
+                            f"{intervention.credit.reference}",
+                        )
                     )
-        path = Path(settings.VAR_DIR) / "demo" / f"aem-pagamenti-{today:%Y%m%d}.csv"
-        header = "id_pagamento;codice_cliente;numero_fattura;data_pagamento;importo;canale;riferimento"
-        path.write_text("\n".join([header, *payments]) + "\n", encoding="utf-8")
-        # The plans without payments lapse through the daily follow-up (`make run` starts with it).
-        return self._import(members["aem.operatore"], "pagamenti", path, today)
+        return payments
 
-    def _isee(self, manager, household, rng) -> None:
-        protocol = f"INPS-ISEE-2010-{household.pk:08d}-00"
+    def _isee(self, manager, household, rng, clock: DemoClock) -> None:
         value = Decimal(rng.randrange(150000, 2500000)) / 100
-        if Isee.objects.filter(household=household, protocol=protocol).exists() or rng.random() > 0.8:
+        issued_on = clock.today - timedelta(days=rng.randrange(20, 330))
+        if rng.random() > 0.8 or Isee.objects.filter(household=household).exists():
             return
         registry.record_isee(
             membership=manager,
             household=household,
             value=value,
-            protocol=protocol,
-            issued_on=date(2010, 1, 15),
-            expires_on=date(2011, 1, 15),
+            protocol=f"INPS-ISEE-{issued_on:%Y}-{household.pk:08d}-00",
+            issued_on=issued_on,
+            expires_on=issued_on + timedelta(days=365),
         )
