@@ -22,10 +22,11 @@ the same. No template repeats a rule as `{% if kind == … and status == … %}`
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
@@ -84,6 +85,8 @@ class Action:
 
 
 _tables: dict[type[models.Model], "Actions"] = {}
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Actions:
@@ -102,16 +105,18 @@ class Actions:
     def __iter__(self):
         return iter(self._actions.values())
 
-    def performs(self, name: str, *, when: Callable[[Any], bool] | None = None):
+    def performs(
+        self, name: str, *, when: Callable[[Any], bool] | None = None
+    ) -> Callable[[Callable[P, R]], Callable[P, R]]:
         """Decorate the service that performs action `name`: it refuses a member the declaration
         does not allow, before doing anything."""
         action = self._actions[name]
         if action.service is not None:
             raise ImproperlyConfigured(f"Action {name!r} of {self.model.__name__} has two services.")
 
-        def decorator(service):
+        def decorator(service: Callable[P, R]) -> Callable[P, R]:
             @wraps(service)
-            def checked(*args, **kwargs):
+            def checked(*args: P.args, **kwargs: P.kwargs) -> R:
                 self.check(action, subject=kwargs.get(self.subject), by=kwargs.get("by"))
                 return service(*args, **kwargs)
 
@@ -127,11 +132,17 @@ class Actions:
             return
         if not action.permits(membership_for(user=by)):
             raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
-        if subject is not None and action.statuses is not None and subject.status not in action.statuses:
-            raise DomainError(
-                _("«%(action)s» non si può fare in stato «%(status)s».")
-                % {"action": action.label, "status": subject.get_status_display()}
-            )
+        if subject is not None and action.statuses is not None:
+            # The status now, not the caller's copy's: callers keep the instance a previous action
+            # was given (the service changed a locked copy of it).
+            model = type(subject)
+            status = model._default_manager.filter(pk=subject.pk).values_list("status", flat=True).get()
+            if status not in action.statuses:
+                label = dict(model._meta.get_field("status").flatchoices).get(status, status)
+                raise DomainError(
+                    _("«%(action)s» non si può fare in stato «%(status)s».")
+                    % {"action": action.label, "status": label}
+                )
 
     def available(self, subject: Any, membership: Membership | None) -> list[Action]:
         """What the member may do to the subject now, in the order declared."""
@@ -141,11 +152,17 @@ class Actions:
         return reverse(self.url, args=[subject.pk, action.name])
 
     def dispatch(self, *, name: str, subject: Any, user, data) -> tuple[Action, forms.Form | None, str]:
-        """Run action `name` on `subject` for a POST: (action, bound form, refusal or "")."""
+        """Run action `name` on `subject` for a POST: (action, bound form, refusal or "").
+
+        An unknown action is not found (404); one the member's kind or role may never do is
+        forbidden (403), as the views' guards answer, before the form is read.
+        """
         try:
             action = self._actions[name]
         except KeyError:
             raise Http404(_("Operazione sconosciuta.")) from None
+        if not action.permits(membership_for(user=user)):
+            raise Forbidden(_("Il tuo ruolo non consente questa operazione."))
         form_class = action.form_class()
         form = form_class(data, prefix=name) if form_class else None
         if form is not None and not form.is_valid():
