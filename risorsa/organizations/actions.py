@@ -45,8 +45,9 @@ class Action:
 
     `statuses`: the subject's statuses it applies from (None: any); `form`: the dotted path of the
     form whose cleaned data are the service's further arguments; `danger`: it ends or cancels
-    something (a required reason, danger styling); `when`: a further condition on the subject
-    (a date passed), given by the service that performs it; `done`: what the user reads after.
+    something (a required reason, danger styling); `party`: which members of those kinds, for
+    this subject (the organization supervising a placement); `when`: a further condition on the
+    subject (a date passed), given by the service that performs it; `done`: what the user reads.
     """
 
     name: str
@@ -58,6 +59,7 @@ class Action:
     done: str | Promise = ""
     danger: bool = False
     help: str | Promise = ""
+    party: Callable[[Any, Membership], bool] | None = field(default=None, repr=False)
     service: Callable[..., Any] | None = field(default=None, repr=False)
     when: Callable[[Any], bool] | None = field(default=None, repr=False)
 
@@ -74,6 +76,10 @@ class Action:
             and membership.role in self.roles
         )
 
+    def concerns(self, subject: Any, membership: Membership) -> bool:
+        """The member's organization is the party this action is for (when the action says so)."""
+        return self.party is None or self.party(subject, membership)
+
     def applies_to(self, subject: Any) -> bool:
         """The subject is in a status it applies from, and its further condition holds."""
         if self.statuses is not None and subject.status not in self.statuses:
@@ -82,6 +88,15 @@ class Action:
 
     def form_class(self) -> type[forms.Form] | None:
         return import_string(self.form) if self.form else None
+
+    def build_form(self, subject: Any, data=None) -> forms.Form | None:
+        """The action's form, prefixed with its name; a form with `takes_subject` gets the subject
+        (to offer only that subject's choices)."""
+        form_class = self.form_class()
+        if form_class is None:
+            return None
+        extra = {"subject": subject} if getattr(form_class, "takes_subject", False) else {}
+        return form_class(data, prefix=self.name, **extra)
 
 
 _tables: dict[type[models.Model], "Actions"] = {}
@@ -130,12 +145,20 @@ class Actions:
         """Refuse, in Italian, a member who may not do `action` to `subject` now."""
         if by is None:  # the system: the pipeline's own checks still apply
             return
-        if not action.permits(membership_for(user=by)):
+        membership = membership_for(user=by)
+        if membership is None or not action.permits(membership):
             raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
+        if subject is not None:
+            model = type(subject)
+            # Never tell a member anything of what their organization does not see.
+            visible_to = getattr(model._default_manager, "visible_to", None)
+            if visible_to is not None and not visible_to(membership).filter(pk=subject.pk).exists():
+                raise PermissionDenied(_("Questa pratica non è tra quelle che la tua organizzazione segue."))
+            if not action.concerns(subject, membership):
+                raise PermissionDenied(_("Questa operazione spetta a un'altra organizzazione."))
         if subject is not None and action.statuses is not None:
             # The status now, not the caller's copy's: callers keep the instance a previous action
             # was given (the service changed a locked copy of it).
-            model = type(subject)
             status = model._default_manager.filter(pk=subject.pk).values_list("status", flat=True).get()
             if status not in action.statuses:
                 label = dict(model._meta.get_field("status").flatchoices).get(status, status)
@@ -146,7 +169,13 @@ class Actions:
 
     def available(self, subject: Any, membership: Membership | None) -> list[Action]:
         """What the member may do to the subject now, in the order declared."""
-        return [a for a in self if a.permits(membership) and a.applies_to(subject)]
+        return [
+            action
+            for action in self
+            if action.permits(membership)
+            and action.concerns(subject, membership)
+            and action.applies_to(subject)
+        ]
 
     def action_url(self, subject: Any, action: Action) -> str:
         return reverse(self.url, args=[subject.pk, action.name])
@@ -163,8 +192,7 @@ class Actions:
             raise Http404(_("Operazione sconosciuta.")) from None
         if not action.permits(membership_for(user=user)):
             raise Forbidden(_("Il tuo ruolo non consente questa operazione."))
-        form_class = action.form_class()
-        form = form_class(data, prefix=name) if form_class else None
+        form = action.build_form(subject, data)
         if form is not None and not form.is_valid():
             return action, form, _("Controlla i dati inseriti.")
         arguments = form.cleaned_data if form is not None else {}

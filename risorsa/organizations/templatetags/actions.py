@@ -15,11 +15,10 @@ def action_buttons(context, subject, failed=None, failed_form=None):
     membership = getattr(context["request"], "membership", None)
     entries = []
     for action in table.available(subject, membership):
-        form_class = action.form_class()
         if failed == action.name and failed_form is not None:
             form = failed_form
         else:
-            form = form_class(prefix=action.name) if form_class else None
+            form = action.build_form(subject)
         entries.append({"action": action, "form": form, "url": table.action_url(subject, action)})
     return {
         "simple": [entry for entry in entries if entry["form"] is None],

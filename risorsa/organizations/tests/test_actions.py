@@ -85,9 +85,11 @@ def test_a_service_refuses_a_member_whose_role_may_not_do_the_action(utility, mu
 @pytest.mark.django_db
 def test_a_service_refuses_a_subject_in_a_status_the_action_does_not_apply_from(utility, users):
     plan = draft(sample_customer(utility), users)
+    repayment.propose_plan(plan=plan, by=users["comune.operatore"])
+    # `plan` is the caller's copy, still a draft: the status checked is the one in the database
     with pytest.raises(DomainError) as refused:
-        repayment.approve_plan(plan=plan, by=users["aem.responsabile"])
-    assert refused.value.message == "«Approva il piano» non si può fare in stato «bozza»."
+        repayment.propose_plan(plan=plan, by=users["comune.operatore"])
+    assert refused.value.message == "«Invia al gestore» non si può fare in stato «proposta al gestore»."
     ended = active_protection(sample_customer(utility, "C100001"), users["comune.operatore"])
     protection.end_protection(protection=ended, by=users["comune.operatore"], reason=EndReason.SETTLED)
     # `ended` is the caller's copy, still active: the status checked is the one in the database
@@ -101,7 +103,16 @@ def test_a_service_refuses_a_subject_in_a_status_the_action_does_not_apply_from(
         )
     assert refused.value.message == "«Registra un contatto con il nucleo» non si può fare in stato «cessata»."
     plan.refresh_from_db()
-    assert (plan.status, ended.contacts.count()) == (PlanStatus.DRAFT, 0)
+    assert (plan.status, ended.contacts.count()) == (PlanStatus.PROPOSED, 0)
+
+
+@pytest.mark.django_db
+def test_a_service_tells_nothing_of_a_subject_the_member_does_not_see(utility, users):
+    # A draft plan is the social worker's: the utility learns neither of it nor of its status.
+    plan = draft(sample_customer(utility), users)
+    with pytest.raises(PermissionDenied) as refused:
+        repayment.approve_plan(plan=plan, by=users["aem.responsabile"])
+    assert "bozza" not in refused.value.message
 
 
 @pytest.mark.django_db

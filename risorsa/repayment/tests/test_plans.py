@@ -74,7 +74,7 @@ def test_a_plan_goes_from_draft_to_active_with_the_utility_approving_and_every_s
         (
             [],
             "approve",
-            "«Approva il piano» non si può fare in stato «bozza».",
+            "Questa pratica non è tra quelle che la tua organizzazione segue.",  # a draft is unseen
             "Un piano in stato «bozza» non può passare a «approvata dal gestore».",
         ),
         (
