@@ -188,7 +188,12 @@ def test_a_municipality_dashboard_counts_only_its_territory_s_debts(two_territor
 
 @pytest.mark.django_db(transaction=True)
 def test_services_refuse_to_act_on_another_territory(two_territories, personas):
-    from risorsa.interventions.services import authorize_contribution, propose_intervention, set_budget
+    from risorsa.interventions.services import (
+        authorize_contribution,
+        confirm_customer_share,
+        propose_intervention,
+        set_budget,
+    )
     from risorsa.protection.services import propose_protection
 
     cremona_customer, _crema_customer = two_territories
@@ -201,11 +206,13 @@ def test_services_refuse_to_act_on_another_territory(two_territories, personas):
             bills=list(cremona_customer.bills.all()),
             by=personas["comune.operatore"].user,
         )
+    # the customer's share paid: a contribution to authorize, but Cremona's, not Crema's
+    confirm_customer_share(intervention=intervention, by=personas["aem.operatore"].user)
     set_budget(municipality=crema_manager.organization, year=intervention.year, amount=Decimal("1000.00"))
     with pytest.raises(PermissionDenied):
         authorize_contribution(intervention=intervention, by=crema_manager.user)
     intervention.refresh_from_db()
-    assert intervention.status == "proposto"
+    assert intervention.status == "quota_pagata"
 
 
 @pytest.mark.django_db

@@ -37,3 +37,11 @@ class ProposeForm(forms.Form):
 class BudgetForm(forms.Form):
     year = forms.IntegerField(label=_("anno"), min_value=2000, max_value=2100)
     amount = EuroFormField(label=_("stanziamento"), min_value=Decimal(0))
+
+
+class WithdrawForm(forms.Form):
+    why = forms.CharField(label=_("motivo del ritiro"), max_length=500)
+
+
+class CancelForm(forms.Form):
+    why = forms.CharField(label=_("motivo dell'annullamento"), max_length=500)

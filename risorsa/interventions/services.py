@@ -15,6 +15,7 @@ from risorsa.core.exceptions import DomainError
 from risorsa.core.money import format_euro, quantize
 from risorsa.core.workflow import change_status
 from risorsa.interventions import steps
+from risorsa.interventions.actions import ACTIONS
 from risorsa.interventions.models import (
     ALLOWED_TRANSITIONS,
     COMMITTED,
@@ -108,6 +109,7 @@ def propose_intervention(
     return intervention
 
 
+@ACTIONS.performs("confirm")
 def confirm_customer_share(*, intervention: SpotIntervention, by=None, why: str = "") -> SpotIntervention:
     """The utility confirms the customer paid their share (by hand, or its payments file did)."""
     with transaction.atomic():
@@ -133,6 +135,7 @@ def budget_use(*, municipality: Organization, year: int) -> tuple[Decimal, Decim
     return quantize(committed), quantize(spent)
 
 
+@ACTIONS.performs("authorize")
 def authorize_contribution(*, intervention: SpotIntervention, by) -> SpotIntervention:
     """A municipality manager authorizes the contribution; refused, writing nothing, beyond the budget."""
     with transaction.atomic():
@@ -166,6 +169,7 @@ def authorize_contribution(*, intervention: SpotIntervention, by) -> SpotInterve
     return intervention
 
 
+@ACTIONS.performs("send")
 def send_credit(*, intervention: SpotIntervention, by) -> SpotIntervention:
     """Create the municipal credit (in transit, with its riferimento) for the utility to apply."""
     with transaction.atomic():
@@ -184,6 +188,7 @@ def send_credit(*, intervention: SpotIntervention, by) -> SpotIntervention:
     return intervention
 
 
+@ACTIONS.performs("withdraw")
 def withdraw_intervention(*, intervention: SpotIntervention, by, why: str) -> SpotIntervention:
     """The municipality withdraws an intervention whose credit is not yet sent: its deadlines close,
     its bills and its share of the budget are freed."""
@@ -195,12 +200,19 @@ def withdraw_intervention(*, intervention: SpotIntervention, by, why: str) -> Sp
     return intervention
 
 
-def share_due_on(intervention: SpotIntervention):
+def share_due_on(intervention: SpotIntervention) -> date | None:
     """The day by which the utility expected the customer's share (the SLA table's working days)."""
     deadline = latest_deadline(subject=intervention, step=steps.SPOT_SHARE)
     return deadline.due_on if deadline else None
 
 
+def share_overdue(intervention: SpotIntervention) -> bool:
+    """The customer's share was due before today: from then on the utility may cancel."""
+    due_on = share_due_on(intervention)
+    return due_on is not None and due_on < timezone.localdate()
+
+
+@ACTIONS.performs("cancel", when=share_overdue)
 def cancel_intervention(*, intervention: SpotIntervention, by, why: str) -> SpotIntervention:
     """The utility cancels an intervention whose customer never paid their share within the SLA's
     working days: its deadlines close and its bills are freed."""
@@ -208,10 +220,8 @@ def cancel_intervention(*, intervention: SpotIntervention, by, why: str) -> Spot
         raise DomainError(_("Scrivi perché l'intervento viene annullato."))
     with transaction.atomic():
         intervention = _locked(intervention)
-        due_on = share_due_on(intervention)
-        if intervention.status == InterventionStatus.PROPOSED and (
-            due_on is None or timezone.localdate() <= due_on
-        ):
+        if intervention.status == InterventionStatus.PROPOSED and not share_overdue(intervention):
+            due_on = share_due_on(intervention)
             raise DomainError(
                 _("L'utente ha tempo fino al %(day)s per pagare la sua quota: prima non si può annullare.")
                 % {"day": f"{due_on:%d/%m/%Y}" if due_on else "—"}

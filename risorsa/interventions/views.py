@@ -1,23 +1,21 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from risorsa.audit.services import record_access
 from risorsa.core.exceptions import DomainError
 from risorsa.interventions import selectors, services
+from risorsa.interventions.actions import ACTIONS
 from risorsa.interventions.forms import BudgetForm, ProposeForm
-from risorsa.interventions.models import ALLOWED_TRANSITIONS, InterventionStatus
+from risorsa.interventions.models import InterventionStatus
 from risorsa.ledger.models import Customer
 from risorsa.ledger.selectors import open_bills_free_for
-from risorsa.organizations.access import MANAGERS, WRITERS, membership_required, require_role
+from risorsa.organizations.access import MANAGERS, WRITERS, membership_required
 from risorsa.organizations.models import OrganizationKind
-from risorsa.repayment.forms import ReasonForm
 from risorsa.repayment.selectors import is_eligible_for_help
 
 MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
@@ -73,61 +71,11 @@ def intervention_detail(request, pk):
     return render(request, "interventions/intervention_detail.html", _detail_context(intervention))
 
 
-# action: (organization kind, roles, form, call, message)
-ACTIONS = {
-    "confirm": (
-        OrganizationKind.UTILITY,
-        WRITERS,
-        None,
-        lambda intervention, user, data: services.confirm_customer_share(intervention=intervention, by=user),
-        gettext_lazy("Quota dell'utente confermata."),
-    ),
-    "authorize": (
-        OrganizationKind.MUNICIPALITY,
-        MANAGERS,
-        None,
-        lambda intervention, user, data: services.authorize_contribution(intervention=intervention, by=user),
-        gettext_lazy("Contributo autorizzato."),
-    ),
-    "send": (
-        OrganizationKind.MUNICIPALITY,
-        WRITERS,
-        None,
-        lambda intervention, user, data: services.send_credit(intervention=intervention, by=user),
-        gettext_lazy("Accredito creato: compare nell'elenco degli accrediti in transito per il gestore."),
-    ),
-    "withdraw": (
-        OrganizationKind.MUNICIPALITY,
-        WRITERS,
-        ReasonForm,
-        lambda intervention, user, data: services.withdraw_intervention(
-            intervention=intervention, by=user, why=data["why"]
-        ),
-        gettext_lazy("Intervento ritirato: le fatture e il budget sono di nuovo liberi."),
-    ),
-    "cancel": (
-        OrganizationKind.UTILITY,
-        WRITERS,
-        ReasonForm,
-        lambda intervention, user, data: services.cancel_intervention(
-            intervention=intervention, by=user, why=data["why"]
-        ),
-        gettext_lazy("Intervento annullato: le fatture sono di nuovo libere."),
-    ),
-}
-
-
 def _detail_context(intervention, **extra) -> dict:
-    share_due_on = services.share_due_on(intervention)
-    next_statuses = ALLOWED_TRANSITIONS[intervention.status]
     return {
         "intervention": intervention,
         "share_paid": services.customer_share_paid(intervention=intervention),
-        "share_due_on": share_due_on,
-        "may_withdraw": InterventionStatus.WITHDRAWN in next_statuses,
-        "may_cancel": InterventionStatus.CANCELLED in next_statuses
-        and share_due_on is not None
-        and share_due_on < timezone.localdate(),
+        "share_due_on": services.share_due_on(intervention),
         **extra,
     }
 
@@ -136,29 +84,16 @@ def _detail_context(intervention, **extra) -> dict:
 @require_POST
 def intervention_action(request, pk, action):
     intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
-    if action not in ACTIONS:
-        raise Http404(_("Operazione sconosciuta."))
-    kind, roles, form_class, call, message = ACTIONS[action]
-    require_role(request.membership, kind=kind, roles=roles)
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        error = _("Scrivi il motivo.")
-    else:
-        try:
-            call(intervention, request.user, form.cleaned_data if form else {})
-        except DomainError as refused:
-            error = refused.message
-        else:
-            messages.success(request, str(message))
-            return redirect(intervention)
+    performed, form, refusal = ACTIONS.dispatch(
+        name=action, subject=intervention, user=request.user, data=request.POST
+    )
+    if not refusal:
+        messages.success(request, str(performed.done))
+        return redirect(intervention)
     intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
     record_access(request, rows=1, person_id=intervention.customer.person_id)
-    return render(
-        request,
-        "interventions/intervention_detail.html",
-        _detail_context(intervention, error=error),
-        status=400,
-    )
+    context = _detail_context(intervention, error=refusal, failed=action, failed_form=form)
+    return render(request, "interventions/intervention_detail.html", context, status=400)
 
 
 @membership_required(kinds=MUNICIPALITY, roles=MANAGERS)

@@ -22,10 +22,11 @@ the same. No template repeats a rule as `{% if kind == … and status == … %}`
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
@@ -99,6 +100,8 @@ class Action:
 
 
 _tables: dict[type[models.Model], "Actions"] = {}
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Actions:
@@ -117,16 +120,18 @@ class Actions:
     def __iter__(self):
         return iter(self._actions.values())
 
-    def performs(self, name: str, *, when: Callable[[Any], bool] | None = None):
+    def performs(
+        self, name: str, *, when: Callable[[Any], bool] | None = None
+    ) -> Callable[[Callable[P, R]], Callable[P, R]]:
         """Decorate the service that performs action `name`: it refuses a member the declaration
         does not allow, before doing anything."""
         action = self._actions[name]
         if action.service is not None:
             raise ImproperlyConfigured(f"Action {name!r} of {self.model.__name__} has two services.")
 
-        def decorator(service):
+        def decorator(service: Callable[P, R]) -> Callable[P, R]:
             @wraps(service)
-            def checked(*args, **kwargs):
+            def checked(*args: P.args, **kwargs: P.kwargs) -> R:
                 self.check(action, subject=kwargs.get(self.subject), by=kwargs.get("by"))
                 return service(*args, **kwargs)
 
@@ -143,16 +148,23 @@ class Actions:
         membership = membership_for(user=by)
         if membership is None or not action.permits(membership):
             raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
-        if subject is not None and not action.concerns(subject, membership):
-            raise PermissionDenied(_("Questa operazione spetta a un'altra organizzazione."))
+        if subject is not None:
+            model = type(subject)
+            # Never tell a member anything of what their organization does not see.
+            visible_to = getattr(model._default_manager, "visible_to", None)
+            if visible_to is not None and not visible_to(membership).filter(pk=subject.pk).exists():
+                raise PermissionDenied(_("Questa pratica non è tra quelle che la tua organizzazione segue."))
+            if not action.concerns(subject, membership):
+                raise PermissionDenied(_("Questa operazione spetta a un'altra organizzazione."))
         if subject is not None and action.statuses is not None:
-            # The status as stored now: the caller's copy may be older than the last change.
-            status = type(subject).objects.filter(pk=subject.pk).values_list("status", flat=True).first()
+            # The status now, not the caller's copy's: callers keep the instance a previous action
+            # was given (the service changed a locked copy of it).
+            status = model._default_manager.filter(pk=subject.pk).values_list("status", flat=True).get()
             if status not in action.statuses:
-                labels = dict(type(subject)._meta.get_field("status").choices)
+                label = dict(model._meta.get_field("status").flatchoices).get(status, status)
                 raise DomainError(
                     _("«%(action)s» non si può fare in stato «%(status)s».")
-                    % {"action": action.label, "status": labels.get(status, status)}
+                    % {"action": action.label, "status": label}
                 )
 
     def available(self, subject: Any, membership: Membership | None) -> list[Action]:
@@ -169,11 +181,17 @@ class Actions:
         return reverse(self.url, args=[subject.pk, action.name])
 
     def dispatch(self, *, name: str, subject: Any, user, data) -> tuple[Action, forms.Form | None, str]:
-        """Run action `name` on `subject` for a POST: (action, bound form, refusal or "")."""
+        """Run action `name` on `subject` for a POST: (action, bound form, refusal or "").
+
+        An unknown action is not found (404); one the member's kind or role may never do is
+        forbidden (403), as the views' guards answer, before the form is read.
+        """
         try:
             action = self._actions[name]
         except KeyError:
             raise Http404(_("Operazione sconosciuta.")) from None
+        if not action.permits(membership_for(user=user)):
+            raise Forbidden(_("Il tuo ruolo non consente questa operazione."))
         form = action.build_form(subject, data)
         if form is not None and not form.is_valid():
             return action, form, _("Controlla i dati inseriti.")

@@ -177,6 +177,11 @@ class Outcomes:
     incidents: int
     open_incidents: int
 
+    @property
+    def over_cap(self) -> bool:
+        """More protections active than the list's agreed size."""
+        return self.active > self.soft_cap
+
 
 def outcomes_for(*, membership: Membership | None) -> Outcomes:
     """The seed's measures: active protections, (Σ baseline - Σ current) / Σ baseline, cuts this year.

@@ -14,6 +14,7 @@ from risorsa.ledger.access import require_party
 from risorsa.ledger.models import Customer, ImportRun, MeterEvent, MeterEventKind
 from risorsa.ledger.selectors import balance_for
 from risorsa.protection import steps
+from risorsa.protection.actions import ACTIONS
 from risorsa.protection.models import (
     ALLOWED_TRANSITIONS,
     OPEN_STATUSES,
@@ -97,6 +98,7 @@ def propose_protection(*, customer: Customer, reason: str, by, on: date | None =
     return protection
 
 
+@ACTIONS.performs("activate")
 def activate_protection(
     *, protection: Protection, by, review_on: date | None = None, why: str = "", on: date | None = None
 ) -> Protection:
@@ -117,6 +119,7 @@ def activate_protection(
     return protection
 
 
+@ACTIONS.performs("suspend")
 def suspend_protection(*, protection: Protection, by, why: str) -> Protection:
     """Suspend a protection from today for a while (it can be resumed): the reason is required."""
     if not why.strip():
@@ -131,6 +134,7 @@ def suspend_protection(*, protection: Protection, by, why: str) -> Protection:
     return protection
 
 
+@ACTIONS.performs("end")
 def end_protection(*, protection: Protection, by, reason: str, note: str = "") -> Protection:
     """End a protection from today for one of the listed reasons; it is never deleted."""
     if reason not in EndReason.values:
@@ -152,6 +156,7 @@ def end_protection(*, protection: Protection, by, reason: str, note: str = "") -
     return protection
 
 
+@ACTIONS.performs("review")
 def review_protection(*, protection: Protection, by, next_review_on: date, note: str) -> Protection:
     """The periodic review of an active protection: recorded, and the next one scheduled."""
     today = timezone.localdate()
@@ -175,6 +180,7 @@ def review_protection(*, protection: Protection, by, next_review_on: date, note:
     return protection
 
 
+@ACTIONS.performs("contact")
 def record_contact(
     *, protection: Protection, by, contacted_on: date, channel: str, outcome: str
 ) -> MonitoringContact:

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,15 +14,8 @@ from risorsa.ledger.models import Customer
 from risorsa.organizations.access import MANAGERS, WRITERS, membership_required
 from risorsa.organizations.models import OrganizationKind
 from risorsa.protection import selectors, services, steps
-from risorsa.protection.forms import (
-    ActivateForm,
-    ContactForm,
-    EndForm,
-    ProposeForm,
-    ProtectionFilterForm,
-    ReviewForm,
-    SuspendForm,
-)
+from risorsa.protection.actions import ACTIONS
+from risorsa.protection.forms import ProposeForm, ProtectionFilterForm
 from risorsa.protection.models import ProtectionStatus
 
 MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
@@ -72,58 +64,11 @@ def protection_create(request, customer_pk):
     return render(request, "protection/protection_form.html", {"form": form, "customer": customer})
 
 
-ACTIONS = {
-    # action: (form, service call, message)
-    "activate": (
-        ActivateForm,
-        lambda p, user, data: services.activate_protection(
-            protection=p, by=user, review_on=data["review_on"], why=data["why"]
-        ),
-        _("Tutela attiva."),
-    ),
-    "suspend": (
-        SuspendForm,
-        lambda p, user, data: services.suspend_protection(protection=p, by=user, why=data["why"]),
-        _("Tutela sospesa."),
-    ),
-    "end": (
-        EndForm,
-        lambda p, user, data: services.end_protection(
-            protection=p, by=user, reason=data["reason"], note=data["note"]
-        ),
-        _("Tutela cessata."),
-    ),
-    "review": (
-        ReviewForm,
-        lambda p, user, data: services.review_protection(
-            protection=p, by=user, next_review_on=data["next_review_on"], note=data["note"]
-        ),
-        _("Revisione registrata."),
-    ),
-    "contact": (
-        ContactForm,
-        lambda p, user, data: services.record_contact(protection=p, by=user, **data),
-        _("Contatto registrato."),
-    ),
-}
-
-
-def _forms(failed=None):
-    forms = {name: form_class(prefix=name) for name, (form_class, _call, _message) in ACTIONS.items()}
-    if failed:
-        forms[failed[0]] = failed[1]
-    return forms
-
-
 @membership_required(kinds=MUNICIPALITY)
 def protection_detail(request, pk):
     protection = selectors.get_protection_for(membership=request.membership, pk=pk)
     record_access(request, rows=1, person_id=protection.customer.person_id)
-    return render(
-        request,
-        "protection/protection_detail.html",
-        {"protection": protection, "forms": _forms()},
-    )
+    return render(request, "protection/protection_detail.html", {"protection": protection})
 
 
 @membership_required(kinds=MUNICIPALITY, roles=MANAGERS)
@@ -136,36 +81,20 @@ def protection_history(request, pk):
     )
 
 
+# Every action is a municipality writer's: a reader is refused before any protection is looked up.
 @membership_required(kinds=MUNICIPALITY, roles=WRITERS)
 @require_POST
 def protection_action(request, pk, action):
     protection = selectors.get_protection_for(membership=request.membership, pk=pk)
-    if action not in ACTIONS:
-        raise Http404(_("Operazione sconosciuta."))
-    form_class, call, message = ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
-    error = ""
-    if form.is_valid():
-        try:
-            call(protection, request.user, form.cleaned_data)
-        except DomainError as refused:
-            error = refused.message
-        else:
-            messages.success(request, message)
-            return redirect(protection)
-    else:
-        error = _("Controlla i dati inseriti.")
-    record_access(request, rows=1, person_id=protection.customer.person_id)
-    return render(
-        request,
-        "protection/protection_detail.html",
-        {
-            "protection": protection,
-            "forms": _forms(failed=(action, form)),
-            "error": error,
-        },
-        status=400,
+    performed, form, refusal = ACTIONS.dispatch(
+        name=action, subject=protection, user=request.user, data=request.POST
     )
+    if not refusal:
+        messages.success(request, str(performed.done))
+        return redirect(protection)
+    record_access(request, rows=1, person_id=protection.customer.person_id)
+    context = {"protection": protection, "error": refusal, "failed": action, "failed_form": form}
+    return render(request, "protection/protection_detail.html", context, status=400)
 
 
 UTILITY_HEADER = [

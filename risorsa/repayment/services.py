@@ -18,6 +18,7 @@ from risorsa.ledger.models import Bill, Customer
 from risorsa.ledger.selectors import allocations_counted_by, open_bills_free_for
 from risorsa.ledger.services import hold_bills, release_bills
 from risorsa.repayment import steps
+from risorsa.repayment.actions import ACTIONS
 from risorsa.repayment.models import (
     ALLOWED_TRANSITIONS,
     OPEN_PLAN_STATUSES,
@@ -135,6 +136,7 @@ def draft_plan(
     return plan
 
 
+@ACTIONS.performs("propose")
 def propose_plan(*, plan: RepaymentPlan, by) -> RepaymentPlan:
     """Send the plan to the utility, which approves it within the SLA."""
     with transaction.atomic():
@@ -146,6 +148,7 @@ def propose_plan(*, plan: RepaymentPlan, by) -> RepaymentPlan:
     return plan
 
 
+@ACTIONS.performs("approve")
 def approve_plan(*, plan: RepaymentPlan, by) -> RepaymentPlan:
     """The utility accepts the plan (its manager)."""
     with transaction.atomic():
@@ -155,6 +158,7 @@ def approve_plan(*, plan: RepaymentPlan, by) -> RepaymentPlan:
     return plan
 
 
+@ACTIONS.performs("refuse")
 def refuse_plan(*, plan: RepaymentPlan, by, why: str) -> RepaymentPlan:
     """The utility does not accept the plan: it is cancelled, with the reason, and can be redone."""
     if not why.strip():
@@ -168,6 +172,7 @@ def refuse_plan(*, plan: RepaymentPlan, by, why: str) -> RepaymentPlan:
     return plan
 
 
+@ACTIONS.performs("activate")
 def activate_plan(*, plan: RepaymentPlan, by, signed_on: date) -> RepaymentPlan:
     """The household signed the approved plan: from now on its installments follow the payments."""
     if signed_on > timezone.localdate():
@@ -185,6 +190,7 @@ def activate_plan(*, plan: RepaymentPlan, by, signed_on: date) -> RepaymentPlan:
     return plan
 
 
+@ACTIONS.performs("cancel")
 def cancel_plan(*, plan: RepaymentPlan, by, why: str) -> RepaymentPlan:
     """The municipality withdraws a plan that is not yet active."""
     if not why.strip():

@@ -1,20 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from risorsa.audit.services import record_access
 from risorsa.core.exceptions import DomainError
 from risorsa.ledger.models import Customer
 from risorsa.ledger.selectors import held_bills, open_bills_free_for
-from risorsa.organizations.access import MANAGERS, WRITERS, membership_required, require_role
+from risorsa.organizations.access import WRITERS, membership_required, require_role
 from risorsa.organizations.models import OrganizationKind
 from risorsa.repayment import selectors, services
-from risorsa.repayment.forms import ReasonForm, SignatureForm, SimulationForm
+from risorsa.repayment.actions import ACTIONS
+from risorsa.repayment.forms import SimulationForm
 from risorsa.repayment.models import PlanStatus
 from risorsa.repayment.pdf import plan_pdf
 from risorsa.repayment.schedule import build
@@ -85,8 +85,6 @@ def plan_detail(request, pk):
 def _detail_context(plan, **extra) -> dict:
     return {
         "plan": plan,
-        "reason_form": ReasonForm(),
-        "signature_form": SignatureForm(),
         "eligible": selectors.is_eligible_for_help(customer=plan.customer),
         "standing": selectors.standing_of(plan=plan),
         "bills": held_bills(holder=plan),
@@ -94,70 +92,20 @@ def _detail_context(plan, **extra) -> dict:
     }
 
 
-# action: (organization kind, roles, form, call)
-ACTIONS = {
-    "propose": (
-        OrganizationKind.MUNICIPALITY,
-        WRITERS,
-        None,
-        lambda plan, user, data: services.propose_plan(plan=plan, by=user),
-    ),
-    "cancel": (
-        OrganizationKind.MUNICIPALITY,
-        WRITERS,
-        ReasonForm,
-        lambda plan, user, data: services.cancel_plan(plan=plan, by=user, why=data["why"]),
-    ),
-    "activate": (
-        OrganizationKind.MUNICIPALITY,
-        WRITERS,
-        SignatureForm,
-        lambda plan, user, data: services.activate_plan(plan=plan, by=user, signed_on=data["signed_on"]),
-    ),
-    "approve": (
-        OrganizationKind.UTILITY,
-        MANAGERS,
-        None,
-        lambda plan, user, data: services.approve_plan(plan=plan, by=user),
-    ),
-    "refuse": (
-        OrganizationKind.UTILITY,
-        MANAGERS,
-        ReasonForm,
-        lambda plan, user, data: services.refuse_plan(plan=plan, by=user, why=data["why"]),
-    ),
-}
-DONE = {
-    "propose": gettext_lazy("Piano inviato al gestore per l'approvazione."),
-    "cancel": gettext_lazy("Piano annullato."),
-    "activate": gettext_lazy("Piano attivo: le rate seguiranno i pagamenti comunicati dal gestore."),
-    "approve": gettext_lazy("Piano approvato."),
-    "refuse": gettext_lazy("Piano rifiutato."),
-}
-
-
 @membership_required(kinds=BOTH)
 @require_POST
 def plan_action(request, pk, action):
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
-    if action not in ACTIONS:
-        raise Http404(_("Operazione sconosciuta."))
-    kind, roles, form_class, call = ACTIONS[action]
-    require_role(request.membership, kind=kind, roles=roles)
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        error = _("Controlla i dati inseriti.")
-    else:
-        try:
-            call(plan, request.user, form.cleaned_data if form else {})
-        except DomainError as refused:
-            error = refused.message
-        else:
-            messages.success(request, str(DONE[action]))
-            return redirect(plan)
+    performed, form, refusal = ACTIONS.dispatch(
+        name=action, subject=plan, user=request.user, data=request.POST
+    )
+    if not refusal:
+        messages.success(request, str(performed.done))
+        return redirect(plan)
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
     record_access(request, rows=1, person_id=plan.customer.person_id)
-    return render(request, "repayment/plan_detail.html", _detail_context(plan, error=error), status=400)
+    context = _detail_context(plan, error=refusal, failed=action, failed_form=form)
+    return render(request, "repayment/plan_detail.html", context, status=400)
 
 
 @membership_required(kinds=BOTH)

@@ -26,7 +26,7 @@ def test_protection_plan_approval_and_the_incident_banner(
     page.get_by_label("Motivazione").fill("Nucleo monoreddito con due minori; padre disoccupato.")
     page.get_by_role("button", name="Proponi").click()
     expect(page.get_by_text("Tutela proposta.")).to_be_visible()
-    page.get_by_test_id("action-activate").get_by_role("button", name="Attiva").click()
+    page.locator("[data-action=activate]").click()
     expect(page.get_by_text("Tutela attiva.")).to_be_visible()
     expect(page.get_by_test_id("current-debt")).to_have_text(re.compile(r"383,26\s€"))
     screenshot("tutela-attiva")

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms, template
@@ -84,6 +85,32 @@ def breadcrumb(*steps):
 
 
 @register.inclusion_tag("partials/stat_card.html")
-def stat_card(label, value, testid="", note=""):
-    """One figure in a card: `{% stat_card _("Quota utente") amount|euro testid="share" %}`."""
-    return {"label": label, "value": value, "testid": testid, "note": note}
+def stat_card(label, value, testid="", note="", total=None, alert=False):
+    """One figure in a card: `{% stat_card _("Quota utente") amount|euro testid="share" %}`;
+    `total`: what the figure is out of (`12 / 130`), `alert`: the figure is past what it should be."""
+    return {"label": label, "value": value, "testid": testid, "note": note, "total": total, "alert": alert}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A header cell of partials/list_table.html: its label and its alignment."""
+
+    label: str
+    css: str = ""
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+@register.simple_tag
+def columns(*labels):
+    """A list table's header, for partials/list_table.html:
+    `{% translate "Saldo" as balance %}{% columns _("Cliente") balance|numeric as columns %}`
+    (a filter cannot follow `_("…")` in a tag's arguments)."""
+    return [label if isinstance(label, Column) else Column(label) for label in labels]
+
+
+@register.filter
+def numeric(label):
+    """A column of amounts or counts: its header is right-aligned like its figures."""
+    return Column(label, "text-end")

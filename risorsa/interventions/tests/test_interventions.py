@@ -98,35 +98,42 @@ def test_the_whole_path_from_proposal_to_the_applied_credit_settled_once(
 
 
 @pytest.mark.parametrize(
-    ("steps", "illegal", "message"),
+    ("steps", "illegal", "declared", "message"),
     [
-        ([], "authorize", "Un intervento in stato «proposto» non può passare a «contributo autorizzato»."),
+        (
+            [],
+            "authorize",
+            "«Autorizza il contributo» non si può fare in stato «proposto».",
+            "Un intervento in stato «proposto» non può passare a «contributo autorizzato».",
+        ),
         (
             ["confirm"],
             "send",
+            "«Crea l'accredito per il gestore» non si può fare in stato «quota utente pagata».",
             "Un intervento in stato «quota utente pagata» non può passare a «accredito inviato».",
         ),
         (
             ["confirm"],
             "confirm",
+            "«Conferma: l'utente ha pagato la sua quota» non si può fare in stato «quota utente pagata».",
             "Un intervento in stato «quota utente pagata» non può passare a «quota utente pagata».",
         ),
     ],
 )
 @pytest.mark.django_db
 def test_an_illegal_transition_is_refused_in_italian_and_changes_nothing(
-    utility, municipality, users, steps, illegal, message
+    utility, municipality, users, steps, illegal, declared, message
 ):
     services.set_budget(municipality=municipality, year=date.today().year, amount=Decimal("1000.00"))  # noqa: DTZ011
     intervention = proposed(sample_customer(utility), users)
     calls = {
-        "confirm": lambda: services.confirm_customer_share(
-            intervention=intervention, by=users["aem.operatore"]
+        "confirm": lambda by=users["aem.operatore"]: services.confirm_customer_share(
+            intervention=intervention, by=by
         ),
-        "authorize": lambda: services.authorize_contribution(
-            intervention=intervention, by=users["comune.responsabile"]
+        "authorize": lambda by=users["comune.responsabile"]: services.authorize_contribution(
+            intervention=intervention, by=by
         ),
-        "send": lambda: services.send_credit(intervention=intervention, by=users["comune.operatore"]),
+        "send": lambda by=users["comune.operatore"]: services.send_credit(intervention=intervention, by=by),
     }
     for step in steps:
         calls[step]()
@@ -135,8 +142,13 @@ def test_an_illegal_transition_is_refused_in_italian_and_changes_nothing(
         InterventionTransition.objects.count(),
         Credit.objects.count(),
     )
+    # a member: the declared actions refuse it
     with pytest.raises(DomainError) as refused:
         calls[illegal]()
+    assert refused.value.message == declared
+    # the system (no member): the pipeline refuses it
+    with pytest.raises(DomainError) as refused:
+        calls[illegal](None)
     assert refused.value.message == message
     assert (
         SpotIntervention.objects.get().status,

@@ -40,7 +40,7 @@ def test_an_illegal_action_shows_the_italian_refusal_and_changes_nothing(client_
         reverse("protection:action", args=[protection.pk, "suspend"]), {"suspend-why": "prova"}
     )
     assert response.status_code == 400
-    assert "Una tutela proposta non può diventare sospesa." in response.content.decode()
+    assert "«Sospendi» non si può fare in stato «proposta»." in response.content.decode()
     protection.refresh_from_db()
     assert protection.status == ProtectionStatus.PROPOSED
 

@@ -44,29 +44,54 @@ def test_every_transition_is_recorded_with_who_when_from_to_and_why(utility, ope
 
 
 @pytest.mark.parametrize(
-    ("steps", "illegal", "message"),
+    ("steps", "illegal", "declared", "message"),
     [
-        ([], "suspend", "Una tutela proposta non può diventare sospesa."),
-        (["activate", "end"], "activate", "Una tutela cessata non può diventare attiva."),
-        (["activate", "end"], "end", "Una tutela cessata non può diventare cessata."),
-        (["activate"], "activate", "Una tutela attiva non può diventare attiva."),
+        (
+            [],
+            "suspend",
+            "«Sospendi» non si può fare in stato «proposta».",
+            "Una tutela proposta non può diventare sospesa.",
+        ),
+        (
+            ["activate", "end"],
+            "activate",
+            "«Attiva la tutela» non si può fare in stato «cessata».",
+            "Una tutela cessata non può diventare attiva.",
+        ),
+        (
+            ["activate", "end"],
+            "end",
+            "«Cessa la tutela» non si può fare in stato «cessata».",
+            "Una tutela cessata non può diventare cessata.",
+        ),
+        (
+            ["activate"],
+            "activate",
+            "«Attiva la tutela» non si può fare in stato «attiva».",
+            "Una tutela attiva non può diventare attiva.",
+        ),
     ],
 )
 @pytest.mark.django_db
 def test_an_illegal_transition_is_refused_in_italian_and_changes_nothing(
-    utility, operator, steps, illegal, message
+    utility, operator, steps, illegal, declared, message
 ):
     protection = services.propose_protection(customer=sample_customer(utility), reason="fragile", by=operator)
     calls = {
-        "activate": lambda: services.activate_protection(protection=protection, by=operator),
-        "suspend": lambda: services.suspend_protection(protection=protection, by=operator, why="x"),
-        "end": lambda: services.end_protection(protection=protection, by=operator, reason=EndReason.OTHER),
+        "activate": lambda by=operator: services.activate_protection(protection=protection, by=by),
+        "suspend": lambda by=operator: services.suspend_protection(protection=protection, by=by, why="x"),
+        "end": lambda by=operator: services.end_protection(protection=protection, by=by, reason="altro"),
     }
     for step in steps:
         calls[step]()
     before = (Protection.objects.get(pk=protection.pk).status, protection.transitions.count())
+    # a member: the declared actions refuse it
     with pytest.raises(DomainError) as refused:
         calls[illegal]()
+    assert refused.value.message == declared
+    # the system (no member): the pipeline refuses it
+    with pytest.raises(DomainError) as refused:
+        calls[illegal](None)
     assert refused.value.message == message
     assert (Protection.objects.get(pk=protection.pk).status, protection.transitions.count()) == before
 

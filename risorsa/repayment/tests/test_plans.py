@@ -69,40 +69,56 @@ def test_a_plan_goes_from_draft_to_active_with_the_utility_approving_and_every_s
 
 
 @pytest.mark.parametrize(
-    ("steps", "illegal", "message"),
+    ("steps", "illegal", "declared", "message"),
     [
-        ([], "approve", "Un piano in stato «bozza» non può passare a «approvata dal gestore»."),
-        (["propose"], "activate", "Un piano in stato «proposta al gestore» non può passare a «attiva»."),
+        (
+            [],
+            "approve",
+            "Questa pratica non è tra quelle che la tua organizzazione segue.",  # a draft is unseen
+            "Un piano in stato «bozza» non può passare a «approvata dal gestore».",
+        ),
+        (
+            ["propose"],
+            "activate",
+            "«Registra la firma e attiva» non si può fare in stato «proposta al gestore».",
+            "Un piano in stato «proposta al gestore» non può passare a «attiva».",
+        ),
         (
             ["propose", "approve", "activate"],
             "cancel",
+            "«Annulla il piano» non si può fare in stato «attiva».",
             "Un piano in stato «attiva» non può passare a «annullata».",
         ),
         (
             ["propose"],
             "propose",
+            "«Invia al gestore» non si può fare in stato «proposta al gestore».",
             "Un piano in stato «proposta al gestore» non può passare a «proposta al gestore».",
         ),
     ],
 )
 @pytest.mark.django_db
 def test_an_illegal_transition_is_refused_in_italian_and_changes_nothing(
-    utility, users, steps, illegal, message
+    utility, users, steps, illegal, declared, message
 ):
     plan = services.draft_plan(customer=sample_customer(utility), terms=TERMS, by=users["comune.operatore"])
+    operator, approver = users["comune.operatore"], users["aem.responsabile"]
     calls = {
-        "propose": lambda: services.propose_plan(plan=plan, by=users["comune.operatore"]),
-        "approve": lambda: services.approve_plan(plan=plan, by=users["aem.responsabile"]),
-        "activate": lambda: services.activate_plan(
-            plan=plan, by=users["comune.operatore"], signed_on=date(2010, 3, 1)
-        ),
-        "cancel": lambda: services.cancel_plan(plan=plan, by=users["comune.operatore"], why="errore"),
+        "propose": lambda by=operator: services.propose_plan(plan=plan, by=by),
+        "approve": lambda by=approver: services.approve_plan(plan=plan, by=by),
+        "activate": lambda by=operator: services.activate_plan(plan=plan, by=by, signed_on=date(2010, 3, 1)),
+        "cancel": lambda by=operator: services.cancel_plan(plan=plan, by=by, why="errore"),
     }
     for step in steps:
         calls[step]()
     before = (RepaymentPlan.objects.get(pk=plan.pk).status, plan.transitions.count())
+    # a member: the declared actions refuse it
     with pytest.raises(DomainError) as refused:
         calls[illegal]()
+    assert refused.value.message == declared
+    # the system (no member): the pipeline refuses it
+    with pytest.raises(DomainError) as refused:
+        calls[illegal](None)
     assert refused.value.message == message
     assert (RepaymentPlan.objects.get(pk=plan.pk).status, plan.transitions.count()) == before
 

@@ -1,0 +1,69 @@
+"""What the municipality and the utility do to a spot intervention, declared once
+(organizations.actions): the services check it, the detail page's buttons and the action view
+read it."""
+
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.interventions.models import InterventionStatus, SpotIntervention
+from risorsa.organizations.access import MANAGERS, WRITERS
+from risorsa.organizations.actions import Action, Actions
+from risorsa.organizations.models import OrganizationKind
+
+MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
+UTILITY = (OrganizationKind.UTILITY,)
+
+ACTIONS = Actions(
+    SpotIntervention,
+    subject="intervention",
+    url="interventions:action",
+    actions=[
+        Action(
+            "confirm",
+            _("Conferma: l'utente ha pagato la sua quota"),
+            kinds=UTILITY,
+            roles=WRITERS,
+            statuses=[InterventionStatus.PROPOSED],
+            done=_("Quota dell'utente confermata."),
+        ),
+        Action(
+            "authorize",
+            _("Autorizza il contributo"),
+            kinds=MUNICIPALITY,
+            roles=MANAGERS,
+            statuses=[InterventionStatus.SHARE_PAID],
+            done=_("Contributo autorizzato."),
+        ),
+        Action(
+            "send",
+            _("Crea l'accredito per il gestore"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=[InterventionStatus.AUTHORIZED],
+            done=_("Accredito creato: compare nell'elenco degli accrediti in transito per il gestore."),
+        ),
+        Action(
+            "withdraw",
+            _("Ritira l'intervento"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=[  # until its credit is sent
+                InterventionStatus.PROPOSED,
+                InterventionStatus.SHARE_PAID,
+                InterventionStatus.AUTHORIZED,
+            ],
+            form="risorsa.interventions.forms.WithdrawForm",
+            done=_("Intervento ritirato: le fatture e il budget sono di nuovo liberi."),
+            danger=True,
+        ),
+        Action(
+            "cancel",
+            _("Annulla: quota mai pagata"),
+            kinds=UTILITY,
+            roles=WRITERS,
+            statuses=[InterventionStatus.PROPOSED],  # and once the share was due (services)
+            form="risorsa.interventions.forms.CancelForm",
+            done=_("Intervento annullato: le fatture sono di nuovo libere."),
+            danger=True,
+        ),
+    ],
+)

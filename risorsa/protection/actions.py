@@ -1,0 +1,66 @@
+"""What the municipality does to a protection, declared once (organizations.actions): the services
+check it, the detail page's buttons and the action view read it."""
+
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.organizations.access import WRITERS
+from risorsa.organizations.actions import Action, Actions
+from risorsa.organizations.models import OrganizationKind
+from risorsa.protection.models import OPEN_STATUSES, Protection, ProtectionStatus
+
+MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
+
+ACTIONS = Actions(
+    Protection,
+    subject="protection",
+    url="protection:action",
+    actions=[
+        Action(
+            "activate",
+            _("Attiva la tutela"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=[ProtectionStatus.PROPOSED, ProtectionStatus.SUSPENDED],
+            form="risorsa.protection.forms.ActivateForm",
+            done=_("Tutela attiva."),
+        ),
+        Action(
+            "review",
+            _("Registra la revisione"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=[ProtectionStatus.ACTIVE],
+            form="risorsa.protection.forms.ReviewForm",
+            done=_("Revisione registrata."),
+        ),
+        Action(
+            "suspend",
+            _("Sospendi"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=[ProtectionStatus.ACTIVE],
+            form="risorsa.protection.forms.SuspendForm",
+            done=_("Tutela sospesa."),
+            danger=True,
+        ),
+        Action(
+            "contact",
+            _("Registra un contatto con il nucleo"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=OPEN_STATUSES,
+            form="risorsa.protection.forms.ContactForm",
+            done=_("Contatto registrato."),
+        ),
+        Action(
+            "end",
+            _("Cessa la tutela"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=OPEN_STATUSES,
+            form="risorsa.protection.forms.EndForm",
+            done=_("Tutela cessata."),
+            danger=True,
+        ),
+    ],
+)

@@ -1,0 +1,66 @@
+"""What the municipality and the utility do to a repayment plan, declared once
+(organizations.actions): the services check it, the detail page's buttons and the action view
+read it. Forms are named, not imported: repayment.forms imports the services."""
+
+from django.utils.translation import gettext_lazy as _
+
+from risorsa.organizations.access import MANAGERS, WRITERS
+from risorsa.organizations.actions import Action, Actions
+from risorsa.organizations.models import OrganizationKind
+from risorsa.repayment.models import PlanStatus, RepaymentPlan
+
+MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
+UTILITY = (OrganizationKind.UTILITY,)
+
+ACTIONS = Actions(
+    RepaymentPlan,
+    subject="plan",
+    url="repayment:action",
+    actions=[
+        Action(
+            "propose",
+            _("Invia al gestore"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=[PlanStatus.DRAFT],
+            done=_("Piano inviato al gestore per l'approvazione."),
+        ),
+        Action(
+            "activate",
+            _("Registra la firma e attiva"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=[PlanStatus.APPROVED],
+            form="risorsa.repayment.forms.SignatureForm",
+            done=_("Piano attivo: le rate seguiranno i pagamenti comunicati dal gestore."),
+        ),
+        Action(
+            "cancel",
+            _("Annulla il piano"),
+            kinds=MUNICIPALITY,
+            roles=WRITERS,
+            statuses=[PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.APPROVED],
+            form="risorsa.repayment.forms.ReasonForm",
+            done=_("Piano annullato."),
+            danger=True,
+        ),
+        Action(
+            "approve",
+            _("Approva il piano"),
+            kinds=UTILITY,
+            roles=MANAGERS,
+            statuses=[PlanStatus.PROPOSED],
+            done=_("Piano approvato."),
+        ),
+        Action(
+            "refuse",
+            _("Rifiuta"),
+            kinds=UTILITY,
+            roles=MANAGERS,
+            statuses=[PlanStatus.PROPOSED],
+            form="risorsa.repayment.forms.ReasonForm",
+            done=_("Piano rifiutato."),
+            danger=True,
+        ),
+    ],
+)
