@@ -345,6 +345,12 @@ class ContractText(models.Model):
         }
 
 
+class SocialContractQuerySet(models.QuerySet):
+    def visible_to(self, membership: Membership | None):
+        """The contracts of the referrals the member sees."""
+        return self.filter(referral__in=Referral.objects.visible_to(membership).values("pk"))
+
+
 class ContractStatus(TonedChoices):
     TO_SIGN = "da_firmare", _("da firmare")
     SIGNED = "firmato", _("firmato")
@@ -386,6 +392,7 @@ class SocialContract(models.Model):
     first_signed_on = models.DateField(_("prima firma il"), null=True, blank=True)
 
     Status = ContractStatus
+    objects = SocialContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contratto sociale")
