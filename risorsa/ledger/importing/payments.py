@@ -204,7 +204,7 @@ def merge(ctx: Context) -> Counts:
 # the part where the two intervals overlap. The intermediate sets go into indexed temporary
 # tables: both databases then join them by key, whatever their statistics say.
 CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
-TEMPORARY = ("alloc_taken", "alloc_loose", "alloc_queue")
+TEMPORARY = ("alloc_taken", "alloc_settling", "alloc_settle_queue", "alloc_loose", "alloc_queue")
 
 
 def _temporary(cursor, name: str, select: str, p: dict, *, key: str) -> None:
@@ -269,35 +269,61 @@ def _allocate(cursor, p: dict) -> None:
         p,
     )
     # 2. A program credit's settlement pays that credit's bills (those its instrument holds, or the
-    #    one bill it names), oldest due first.
+    #    one bill it names), oldest due first. The settlements of one instrument in one file queue
+    #    one after the other on its bills, as the loose payments of a customer do in step 3: each
+    #    takes what the earlier ones left, never the same euros twice.
     _taken(cursor, p)
-    cursor.execute(
+    group_type = "CASE WHEN k.holder_id IS NULL THEN 0 ELSE k.holder_type_id END"
+    group_id = "COALESCE(k.holder_id, k.bill_id)"
+    _temporary(
+        cursor,
+        "alloc_settling",
         f"""
-        WITH credit_bills AS (
-            SELECT p.id AS payment_id, h.bill_id FROM ledger_payment p
-            JOIN ledger_credit k ON k.id = p.credit_id
-            JOIN ledger_billhold h ON h.holder_type_id = k.holder_type_id AND h.holder_id = k.holder_id
-            WHERE p.run_id = %(r)s AND p.bill_id IS NULL
-            UNION
-            SELECT p.id, k.bill_id FROM ledger_payment p JOIN ledger_credit k ON k.id = p.credit_id
-            WHERE p.run_id = %(r)s AND p.bill_id IS NULL AND k.bill_id IS NOT NULL AND k.holder_id IS NULL
-        ),
-        room AS (
-            SELECT cb.payment_id, b.id AS bill_id, b.due_on,
+        SELECT p.id, {group_type} AS group_type, {group_id} AS group_id, {cents} AS cents,
+               SUM({cents}) OVER (PARTITION BY {group_type}, {group_id} ORDER BY p.paid_on, p.id)
+                   - {cents} AS start
+        FROM ledger_payment p JOIN ledger_credit k ON k.id = p.credit_id
+        WHERE p.run_id = %(r)s AND p.bill_id IS NULL AND (k.holder_id IS NOT NULL OR k.bill_id IS NOT NULL)
+        """,
+        p,
+        key="group_id",
+    )
+    _temporary(
+        cursor,
+        "alloc_settle_queue",
+        f"""
+        SELECT group_type, group_id, bill_id, room,
+               SUM(room) OVER (PARTITION BY group_type, group_id ORDER BY due_on, bill_id) - room AS start
+        FROM (
+            SELECT DISTINCT g.group_type, g.group_id, b.id AS bill_id, b.due_on,
                    {CENTS.format("b.residual")} - COALESCE(t.cents, 0) AS room
-            FROM credit_bills cb JOIN ledger_bill b ON b.id = cb.bill_id
+            FROM (SELECT DISTINCT group_type, group_id FROM alloc_settling) g
+            JOIN ledger_billhold h ON g.group_type <> 0 AND h.holder_type_id = g.group_type
+                                  AND h.holder_id = g.group_id
+            JOIN ledger_bill b ON b.id = h.bill_id
             LEFT JOIN alloc_taken t ON t.bill_id = b.id
             WHERE b.closed_on IS NULL
-        ),
-        queue AS (
-            SELECT payment_id, bill_id, room,
-                   SUM(room) OVER (PARTITION BY payment_id ORDER BY due_on, bill_id) - room AS start
-            FROM room WHERE room > 0
-        )
+            UNION
+            SELECT g.group_type, g.group_id, b.id, b.due_on,
+                   {CENTS.format("b.residual")} - COALESCE(t.cents, 0)
+            FROM (SELECT DISTINCT group_type, group_id FROM alloc_settling) g
+            JOIN ledger_bill b ON g.group_type = 0 AND b.id = g.group_id
+            LEFT JOIN alloc_taken t ON t.bill_id = b.id
+            WHERE b.closed_on IS NULL
+        ) credit_bills
+        WHERE room > 0
+        """,
+        p,
+        key="group_id",
+    )
+    cursor.execute(
+        f"""
         INSERT INTO ledger_allocation (payment_id, bill_id, amount)
-        SELECT q.payment_id, q.bill_id, {least}(q.room, {cents} - q.start) / 100.0
-        FROM queue q JOIN ledger_payment p ON p.id = q.payment_id
-        WHERE q.start < {cents}
+        SELECT s.id, q.bill_id,
+               ({least}(s.start + s.cents, q.start + q.room) - {greatest}(s.start, q.start)) / 100.0
+        FROM alloc_settling s
+        JOIN alloc_settle_queue q ON q.group_type = s.group_type AND q.group_id = s.group_id
+        WHERE q.start < s.start + s.cents AND s.start < q.start + q.room
         """,
         p,
     )

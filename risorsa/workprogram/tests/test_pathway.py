@@ -224,3 +224,55 @@ def test_a_call_reached_opens_the_medical_visit_within_the_edition_timing(person
     assert Deadline.objects.get(step=steps.FIRST_CALL).met_on == TODAY
     # Friday 20/11 + 15 working days, 8 December (Immacolata) not counted: Monday 14/12.
     assert Deadline.objects.open().get(step=steps.MEDICAL_VISIT).due_on == date(2026, 12, 14)
+
+
+def test_one_file_settling_two_credits_of_a_project_pays_its_bills_once(personas, edition, utility, tmp_path):
+    # given: a project on two bills (240,00 € due in January, 180,50 € due in March) and two
+    # approved weeks, 120,00 € and 180,00 € of credits in transit
+    from risorsa.ledger.models import Allocation, Bill
+    from risorsa.ledger.tests.helpers import import_payments
+    from risorsa.workprogram.tests.test_credit_properties import _more_bills
+
+    customer = sample_customer(utility)
+    _more_bills(utility, customer, tmp_path)
+    bills = list(Bill.objects.filter(customer=customer, number__startswith="W/").order_by("due_on")[:2])
+    referral = services.refer_person(
+        edition=edition,
+        customer=customer,
+        bills=bills,
+        project_amount=Decimal("420.50"),
+        by=personas["comune.operatore"].user,
+        on=date(2026, 10, 1),
+    )
+    placement = at_work(personas, referral)
+    first = week(placement, personas, date(2026, 11, 2), 4, 4, 4, 0, 4)  # 16 h
+    second = week(placement, personas, date(2026, 11, 9), 8, 8, 8, 0, 0)  # 24 h
+    credits = [
+        services.approve_timesheet(timesheet=sheet, by=personas["ponte.operatore"].user).credit
+        for sheet in (first, second)
+    ]
+    assert [credit.amount for credit in credits] == [Decimal("120.00"), Decimal("180.00")]
+    # when: one payments file of the utility settles both
+    import_payments(
+        utility,
+        [
+            (
+                f"RL{n}",
+                customer.code,
+                "",
+                date(2026, 11, 19),
+                f"{credit.amount:.2f}".replace(".", ","),
+                credit.reference,
+            )
+            for n, credit in enumerate(credits)
+        ],
+        folder=tmp_path,
+    )
+    # then: 300,00 € paid the oldest bill whole (240,00) and 60,00 of the next, once each
+    allocated = {bill.number: sum(a.amount for a in Allocation.objects.filter(bill=bill)) for bill in bills}
+    assert allocated == {bills[0].number: Decimal("240.00"), bills[1].number: Decimal("60.00")}
+    for bill in bills:
+        bill.refresh_from_db()
+    assert [bill.residual for bill in bills] == [Decimal("0.00"), Decimal("120.50")]
+    assert all(c.status == "APPLICATO" for c in Credit.objects.filter(pk__in=[c.pk for c in credits]))
+    assert balance_for(customer=customer) == Decimal("120.50") + Decimal("383.26") + Decimal("95.10")
