@@ -188,7 +188,7 @@ RULES: dict[str, Rule] = {
     ),
     "protection:utility-list": Rule(UTILITY_ONLY),
     "protection:utility-export": Rule(UTILITY_ONLY),
-    "protection:incident-list": Rule(LEDGER),
+    "protection:incident-list": Rule(members_of(*MUNICIPALITIES, *UTILITIES, *PARTNER)),
     "protection:incident-detail": Rule(LEDGER_OBJECT, kwargs={"pk": "incident"}),
     "protection:evaluation-queue": Rule(municipality(orgs=MUNICIPALITIES)),
     "protection:evaluation-done": Rule(municipality_writers(302), kwargs={"pk": "deadline"}, method="post"),

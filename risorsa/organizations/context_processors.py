@@ -20,12 +20,17 @@ def navigation(request):
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
         items.append(("repayment:list", _("Piani di rientro")))
         items.append(("interventions:list", _("Interventi")))
+    if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.PARTNER):
+        items.append(("workprogram:referral-list", _("Risorsa Lavoro")))
     if kind == OrganizationKind.UTILITY:
         items.append(("protection:utility-list", _("Clienti tutelati")))
+        items.append(("workprogram:placement-list", _("Inserimenti lavorativi")))
     if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY):
         items.append(("ledger:import-list", _("Importazioni")))
     if kind == OrganizationKind.MUNICIPALITY:
         items.append(("ledger:registry-mismatches", _("Intestatari da verificare")))
+    if kind in (OrganizationKind.MUNICIPALITY, OrganizationKind.PARTNER):
+        items.append(("reports:edition-list", _("Rapporti")))
     if kind == OrganizationKind.MUNICIPALITY and membership.role == Role.MANAGER:
         items.append(("registry:access-log", _("Registro accessi")))
     current = request.resolver_match.view_name if request.resolver_match else ""

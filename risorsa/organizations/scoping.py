@@ -1,9 +1,10 @@
 """Who sees which rows: one table of grants, applied by each model's one scoping function.
 
 Apps register, in their AppConfig.ready(), what the members of an organization kind may see of
-a subject: `PERSON` (the registry's people) or `CUSTOMER` (a utility's customers, and through
+a subject: `PERSON` (the registry's people), `CUSTOMER` (a utility's customers, and through
 them every row about a customer: supply points, bills, payments, credits, events, plans,
-protections, interventions). A grant is a function of the membership returning a filter on the
+protections, interventions) or `INCIDENT` (the cuts of protected supplies, to kinds that see no
+customer). A grant is a function of the membership returning a filter on the
 subject's model; the scoping function of a model ORs the grants of the member's kind, so that a
 later app (the work program giving the partner its people's credits) widens what a kind sees
 without editing the apps that own the rows. No grant, no rows.
@@ -20,6 +21,9 @@ from risorsa.organizations.models import Membership
 
 PERSON = "person"
 CUSTOMER = "customer"
+# The cuts of protected or non-disconnectable supplies: seen by whoever sees the customer, and by
+# the kinds an app grants them to (the partner, for the people referred to it).
+INCIDENT = "incident"
 
 Grant = Callable[[Membership], Q]
 _grants: dict[tuple[str, str], list[Grant]] = defaultdict(list)

@@ -12,6 +12,8 @@ from risorsa.core.choices import TonedChoices
 from risorsa.core.money import MoneyField
 from risorsa.core.workflow import TransitionRecord
 from risorsa.ledger.models import Customer, CustomerScopedQuerySet, MeterEvent, SupplyPoint
+from risorsa.organizations.models import Membership
+from risorsa.organizations.scoping import INCIDENT, granted
 
 
 class ProtectionStatus(TonedChoices):
@@ -175,6 +177,13 @@ class IncidentKind(models.TextChoices):
 
 
 class IncidentQuerySet(CustomerScopedQuerySet):
+    def visible_to(self, membership: Membership | None):
+        """Whoever sees the customer, and the kinds granted `INCIDENT` (the partner its people's)."""
+        extra = granted(INCIDENT, membership)
+        if extra is None:
+            return super().visible_to(membership)
+        return self.filter(Q(pk__in=super().visible_to(membership).values("pk")) | extra)
+
     def open(self):
         return self.filter(closed_on__isnull=True)
 

@@ -21,6 +21,8 @@ from risorsa.protection.models import ProtectionStatus
 MUNICIPALITY = (OrganizationKind.MUNICIPALITY,)
 UTILITY = (OrganizationKind.UTILITY,)
 BOTH = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
+# Incidents are shown at once to all three organizations (the partner: its people's).
+WITH_PARTNER = (*BOTH, OrganizationKind.PARTNER)
 
 
 @membership_required(kinds=MUNICIPALITY)
@@ -146,7 +148,7 @@ def utility_export(request):
     return exports.csv_response(f"tutele-{timezone.localdate().isoformat()}.csv", UTILITY_HEADER, rows)
 
 
-@membership_required(kinds=BOTH)
+@membership_required(kinds=WITH_PARTNER)
 def incident_list(request):
     incidents = selectors.incidents_for(membership=request.membership)
     page = Paginator(incidents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -154,7 +156,7 @@ def incident_list(request):
     return render(request, "protection/incident_list.html", {"page": page})
 
 
-@membership_required(kinds=BOTH)
+@membership_required(kinds=WITH_PARTNER)
 def incident_detail(request, pk):
     incident, timeline = selectors.get_incident_for(membership=request.membership, pk=pk)
     record_access(request, rows=1, person_id=incident.customer.person_id)
