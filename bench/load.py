@@ -44,8 +44,10 @@ SCALE_CUSTOMERS = int(os.environ.get("LOAD_SCALE_CUSTOMERS", "100000"))
 LOAD_PAYMENTS = int(os.environ.get("LOAD_PAYMENTS", "20000"))
 # New payments at every run (the import writes, as a real one does): ids tagged by the run.
 LOAD_TAG = os.environ.get("LOAD_TAG") or time.strftime("%Y%m%d%H%M%S")
-EXTRACTION = date(2010, 2, 28)
-PAID_ON = date(2010, 7, 1)  # after the payments `load_demo --scala` imports (up to four months on)
+# The demo is dated from the day it is loaded: the scale extraction is four months back and its
+# payments come in the four months after it, so today's payments are after all of them.
+EXTRACTION = date.today()  # noqa: DTZ011 - the machine's day, as the demo's clock reads it
+PAID_ON = EXTRACTION
 IMPORT_TIMEOUT = 600  # seconds
 # The upload waits until every user has logged in and browses, then this many seconds more.
 IMPORT_DELAY = float(os.environ.get("LOAD_IMPORT_DELAY", "10"))
