@@ -40,6 +40,7 @@ from risorsa.protection.selectors import outcomes_for
 from risorsa.registry import codice_fiscale as cf
 from risorsa.registry.models import Citizenship, Household, Isee, Person, Sex, SocialAssessment
 from risorsa.repayment.models import PlanStatus, RepaymentPlan
+from risorsa.reports.selectors import edition_report
 from risorsa.workprogram import steps as work_steps
 from risorsa.workprogram.models import (
     PARTICIPATING,
@@ -237,14 +238,16 @@ def test_the_two_completed_editions_have_exactly_the_seeds_people_and_about_its_
                 referral.person.citizenship_country
             )
         assert not participating.exclude(status=ReferralStatus.ENDED).exists()
-        try:
-            from risorsa.reports.selectors import edition_report
-        except ImportError:
-            continue
+        # The edition report, computed from these records, shows the seed's table.
         report = edition_report(edition=edition)
-        arrears_field = "project_arrears" if hasattr(report, "project_arrears") else "arrears"
-        assert (report.people, report.men, report.women, report.italian, report.foreign) == counted
-        assert getattr(report, arrears_field) == quantize(figures["arrears"])
+        assert (report.people, report.men, report.women, report.italian, report.foreign) == (
+            people,
+            men,
+            women,
+            italian,
+            foreign,
+        )
+        assert abs(report.arrears - arrears) <= arrears / 100
 
 
 def test_the_pathways_of_the_completed_editions_end_as_in_real_life():
