@@ -4,7 +4,6 @@ of the work program issue: "the incidents of those people")."""
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from risorsa.ledger.models import ImportRun, MeterEvent
@@ -14,13 +13,7 @@ from risorsa.workprogram import services
 from risorsa.workprogram.models import EndOutcome
 from risorsa.workprogram.tests.helpers import edition_for, referred
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    with time_machine.travel(date(2026, 11, 20), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_today")]
 
 
 def cut(customer, code: str) -> Incident:

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from risorsa.coordination.models import Deadline
@@ -35,22 +34,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_today")]
 
 DAY = f"{TODAY:%d/%m/%Y}"
 LAST_MONDAY = date(2026, 11, 9)
-
-
-@pytest.fixture
-def _today():
-    with time_machine.travel(TODAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def customer(utility):
-    return sample_customer(utility)  # ROSSI MARIO owes 383,26 €
-
-
-@pytest.fixture
-def edition(personas):
-    return edition_for(personas)
 
 
 def url(name: str, *args) -> str:

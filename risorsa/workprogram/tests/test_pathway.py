@@ -2,7 +2,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from risorsa.coordination.models import Deadline
 from risorsa.core.exceptions import DomainError, PermissionDenied
@@ -22,22 +21,6 @@ from risorsa.workprogram.models import (
 from risorsa.workprogram.tests.helpers import TODAY, at_work, edition_for, ready_to_work, referred, week
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_today")]
-
-
-@pytest.fixture
-def _today():
-    with time_machine.travel(date(2026, 11, 20), tick=False):
-        yield
-
-
-@pytest.fixture
-def customer(utility):
-    return sample_customer(utility)  # ROSSI MARIO owes 383,26 €
-
-
-@pytest.fixture
-def edition(personas):
-    return edition_for(personas)
 
 
 def test_a_referral_goes_to_the_partner_with_a_deadline_to_accept(personas, edition, customer):
