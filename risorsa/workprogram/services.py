@@ -578,7 +578,11 @@ def placement_gate(referral: Referral) -> str:
     return ""
 
 
-@REFERRAL_ACTIONS.performs("place")
+def _may_be_placed(referral: Referral) -> bool:
+    return not placement_gate(referral)
+
+
+@REFERRAL_ACTIONS.performs("place", when=_may_be_placed)  # offered once the gates are passed
 def place_person(*, referral: Referral, by, track: str, site: str, starts_on: date) -> Placement:
     """Place the person: track A with the utility's staff (the utility supervises), track B in
     social activities (the partner supervises). Not before a signed contract and an active instrument."""
