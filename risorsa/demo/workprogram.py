@@ -417,18 +417,13 @@ class WorkProgram:
         return edition
 
     def settle(self, edition, *, until: date) -> int:
-        """The utility's payments files settling the edition's work credits made by `until`, each
-        some working days after it was made (and before its last extraction).
-
-        A file settles at most one credit of each project: the importer allocates every
-        settlement of a file to its project's bills on its own, so two of the same project in
-        one file would both pay its oldest bills (reported: ledger.importing.payments)."""
+        """The utility's payments file settling the edition's work credits made by `until`, each
+        paid some working days after it was made (and before its last extraction)."""
         rng = random.Random(f"pagamenti-{edition.starts_on.year}")
-        batches: list[list[tuple[date, str]]] = []
-        seen: dict[int, int] = {}  # referral -> its credits so far
+        rows: list[tuple[date, str]] = []
         timesheets = (
             Timesheet.objects.filter(placement__referral__edition=edition, credit__isnull=False)
-            .select_related("credit__customer", "placement")
+            .select_related("credit__customer")
             .order_by("credit__created_on", "credit__pk")
         )
         for timesheet in timesheets:
@@ -437,23 +432,19 @@ class WorkProgram:
                 continue
             paid = min(add_working_days(credit.created_on, rng.randrange(5, 20)), self.clock.extraction)
             paid = max(paid, credit.created_on)
-            rank = seen[timesheet.placement.referral_id] = seen.get(timesheet.placement.referral_id, -1) + 1
-            if rank == len(batches):
-                batches.append([])
-            batches[rank].append(
+            rows.append(
                 (
                     paid,
                     f"PRL-{credit.reference};{credit.customer.code};;{paid:%d/%m/%Y};"
                     f"{italian_amount(int(credit.amount * 100))};PROGRAMMA;{credit.reference}",
                 )
             )
-        imported = 0
-        for number, batch in enumerate(batches, start=1):
-            last = max(day for day, _row in batch)
-            name = f"aem-pagamenti-lavoro-{edition.starts_on:%Y}-{number:02d}-{last:%Y%m%d}.csv"
-            path = payments_file(self.folder / name, [row for _day, row in batch])
-            imported += self.receive(self.utility_operator, "pagamenti", path, last)
-        return imported
+        if not rows:
+            return 0
+        last = max(day for day, _row in rows)
+        name = f"aem-pagamenti-lavoro-{edition.starts_on:%Y}-{last:%Y%m%d}.csv"
+        path = payments_file(self.folder / name, [row for _day, row in rows])
+        return self.receive(self.utility_operator, "pagamenti", path, last)
 
     # ---- planning -------------------------------------------------------------------------------
 
