@@ -58,7 +58,7 @@ from risorsa.repayment.schedule import Terms
 DEMO_PASSWORD = "risorsa-demo"  # noqa: S105 - demo data only, refused outside DEBUG/RISORSA_DEMO
 # One hash for every demo login (they share the password anyway): the slow hasher runs once, not
 # fifteen times, and the same salt makes a second run leave the hashes as they are.
-DEMO_SALT = "risorsademo2010"
+DEMO_SALT = "risorsademoCremonaAEMilPonte2010"  # 128 bits: a shorter salt is re-hashed at every login
 
 # code, kind, name, short name, fiscal code, codice catastale (a municipality's territory),
 # default municipality (of a utility's rows without codice_comune). Crema and A2A are the other
