@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 E2E ?= 1
+WORKERS ?= auto
 
 .PHONY: run test e2e lint fmt install demo messages clean
 
@@ -30,10 +31,12 @@ run: install
 	while sleep 3600; do DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py giornaliero; done & \
 	DEBUG=1 RISORSA_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The whole suite: everything but the browser, then the browser journeys on a file database
-# (a live server's threads and an in-memory SQLite database do not mix). E2E=0 leaves them out.
+# The whole suite: everything but the browser, on one worker per core (pytest-xdist; each worker
+# has its own test database, and a file's tests stay on one worker), then the browser journeys on
+# a file database (a live server's threads and an in-memory SQLite database do not mix). E2E=0
+# leaves them out; WORKERS=0 runs the suite in this process.
 test: install
-	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e" -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
 ifeq ($(E2E),1)
 	@$(MAKE) --no-print-directory e2e PYTEST_ARGS='$(PYTEST_ARGS)'
 endif

@@ -2,8 +2,12 @@
 municipalities (Cremona and Crema), two utilities and a partner. AEM's files without
 `codice_comune` are Cremona's, A2A's are Crema's."""
 
+import importlib
+
 import pytest
+from django.apps import apps as global_apps
 from django.core.cache import cache
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from risorsa.organizations.models import OrganizationKind, Role
@@ -89,3 +93,27 @@ def _fresh_cache():
 def _fast_password_hashing(settings):
     # The real hasher costs ~0.3 s per password; the suite creates hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Reference rows written by data migrations (the social bonus thresholds). A `transaction=True` test
+# ends by flushing every table; Django then sends `post_migrate`, and this puts them back, so that
+# the tests after it (in any order, on any xdist worker) read the same reference data as after
+# `migrate`.
+REFERENCE_DATA_MIGRATIONS = {
+    "registry": [
+        "risorsa.registry.migrations.0002_bonus_thresholds",
+        "risorsa.registry.migrations.0003_bonus_threshold_2026",
+    ],
+}
+
+
+def _reload_reference_data(sender, app_config, using, **kwargs):
+    for module_name in REFERENCE_DATA_MIGRATIONS.get(app_config.label, []):
+        importlib.import_module(module_name).load(global_apps, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data_survives_flush():
+    post_migrate.connect(_reload_reference_data, dispatch_uid="risorsa-tests-reference-data")
+    yield
+    post_migrate.disconnect(dispatch_uid="risorsa-tests-reference-data")
