@@ -161,6 +161,7 @@ AUDITED: dict[str, Audited] = {
 
 NOT_AUDITED: dict[str, str] = {
     "home:dashboard": "counts only",
+    "home:guide": "the routine of the user's organization kind, no personal data",
     "login": "no personal data",
     "login-token": "no personal data",
     "second-factor-enroll": "the user's own second factor",

@@ -115,6 +115,7 @@ UTILITY_ONLY = members_of(*UTILITIES)
 
 RULES: dict[str, Rule] = {
     "home:dashboard": Rule(MEMBERS),
+    "home:guide": Rule(MEMBERS),  # each kind reads its own routine
     "login": Rule(EVERYONE),
     "logout": Rule(statuses(302, anonymous=302), method="post"),
     "password_change": Rule(MEMBERS),

@@ -4,4 +4,7 @@ from risorsa.home import views
 
 app_name = "home"
 
-urlpatterns = [path("", views.dashboard, name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("guida/", views.guide, name="guide"),
+]

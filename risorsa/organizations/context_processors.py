@@ -1,14 +1,12 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from risorsa.organizations.models import OrganizationKind, Role
+from risorsa.organizations.models import Membership, OrganizationKind, Role
 
 
-def navigation(request):
-    """The main menu for the user's organization kind and role."""
-    membership = getattr(request, "membership", None)
-    if not membership:
-        return {"nav_items": []}
+def menu_entries(membership: Membership) -> list[tuple[str, str]]:
+    """The main menu's (URL name, label) pairs for the member's organization kind and role: the
+    pages they may open from anywhere; the Guida, for everyone, comes last."""
     kind = membership.organization.kind
     items = [("home:dashboard", _("Cruscotto")), ("coordination:todo", _("Da fare"))]
     if kind != OrganizationKind.UTILITY:  # a utility knows its customers, not the registry
@@ -33,6 +31,15 @@ def navigation(request):
         items.append(("reports:edition-list", _("Rapporti")))
     if kind == OrganizationKind.MUNICIPALITY and membership.role == Role.MANAGER:
         items.append(("registry:access-log", _("Registro accessi")))
+    items.append(("home:guide", _("Guida")))
+    return items
+
+
+def navigation(request):
+    """The main menu for the user's organization kind and role."""
+    membership = getattr(request, "membership", None)
+    if not membership:
+        return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {
         "nav_items": [
@@ -41,6 +48,6 @@ def navigation(request):
                 "label": label,
                 "active": current.startswith(name.rsplit("-", 1)[0]),
             }
-            for name, label in items
+            for name, label in menu_entries(membership)
         ]
     }

@@ -8,7 +8,8 @@
   // so this file comes before it.
   window.VIDEOJS_NO_DYNAMIC_STYLE = true;
 
-  // <select data-submit-on-change>: choosing an option submits its form (language, filters).
+  // <select data-submit-on-change>: choosing an option submits its form (a list's filters). Not the
+  // language: there a keyboard's arrow would change the whole page (WCAG 3.2.2), so it has a button.
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (field.matches && field.matches("[data-submit-on-change]") && field.form) {
@@ -24,6 +25,20 @@
       bar.style.width = percent + "%";
     });
   }
+
+  // The main menu opened as a dialog below 992 px (Bootstrap Italia's navbarcollapsible) makes <main>
+  // inert; if the window grows past 992 px (zooming back out) the menu shows inline, so close the
+  // dialog and give <main> back.
+  var desktop = window.matchMedia ? window.matchMedia("(min-width: 992px)") : null;
+  function closeMenuOnDesktop() {
+    var menu = document.getElementById("menu-principale");
+    var NavBar = window.bootstrap && window.bootstrap.NavBarCollapsible;
+    if (desktop && desktop.matches && menu && NavBar) {
+      var instance = NavBar.getInstance(menu);
+      if (instance) { instance.hide(); }
+    }
+  }
+  if (desktop && desktop.addEventListener) { desktop.addEventListener("change", closeMenuOnDesktop); }
 
   document.addEventListener("DOMContentLoaded", function () { applyWidths(document); });
   document.addEventListener("htmx:load", function (event) { applyWidths(event.target); });
