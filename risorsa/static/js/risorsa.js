@@ -8,15 +8,6 @@
   // so this file comes before it.
   window.VIDEOJS_NO_DYNAMIC_STYLE = true;
 
-  // <select data-submit-on-change>: choosing an option submits its form (a list's filters). Not the
-  // language: there a keyboard's arrow would change the whole page (WCAG 3.2.2), so it has a button.
-  document.addEventListener("change", function (event) {
-    var field = event.target;
-    if (field.matches && field.matches("[data-submit-on-change]") && field.form) {
-      field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
-    }
-  });
-
   // <div data-width-percent="40">: a bar's width, set through the CSSOM (allowed by the policy).
   function applyWidths(root) {
     var bars = root.querySelectorAll ? root.querySelectorAll("[data-width-percent]") : [];
