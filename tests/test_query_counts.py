@@ -159,3 +159,83 @@ def test_work_program_lists_issue_the_same_queries_with_one_project_and_with_man
     }
     assert {page for page, count in few.items() if count is None} == not_theirs
     assert many == few, "query count grows with the work program's rows"
+
+
+@pytest.mark.django_db
+def test_person_and_household_pages_issue_the_same_queries_with_one_customer_and_with_many(
+    personas, organizations
+):
+    """The person's and the household's "Utenze e debiti": one customer and nothing followed, then
+    customers of several members and utilities with protections, plans, interventions and projects."""
+    from decimal import Decimal
+
+    import time_machine
+
+    from risorsa.interventions import services as interventions
+    from risorsa.ledger.models import Bill, Customer
+    from risorsa.protection.tests.helpers import active_protection, sample_customer
+    from risorsa.registry.services import add_household_member, create_household
+    from risorsa.repayment import services as repayment
+    from risorsa.repayment.schedule import Terms
+    from risorsa.workprogram.services import refer_person
+    from risorsa.workprogram.tests.helpers import TODAY, edition_for
+
+    operator = personas["comune.operatore"]
+    utility, municipality = organizations["aem"], organizations["comune"]
+
+    def measure(person, household) -> dict:
+        client = login(personas["comune.lettore"])
+        return {
+            url: _queries(client, "get", url, {})
+            for url in (
+                reverse("registry:person-detail", args=[person.pk]),
+                reverse("registry:household-detail", args=[household.pk]),
+            )
+        }
+
+    with time_machine.travel(TODAY, tick=False):
+        rossi = sample_customer(utility, "C100000")
+        household = create_household(membership=operator, person=rossi.person, size=4)
+        few = measure(rossi.person, household)
+
+        active_protection(rossi, operator.user)
+        plan = repayment.draft_plan(
+            customer=rossi,
+            terms=Terms(debt=Decimal("383.26"), monthly_income=Decimal("900.00"), start_on=TODAY),
+            by=operator.user,
+        )
+        repayment.propose_plan(plan=plan, by=operator.user)
+        Customer.objects.create(  # the same holder at another utility
+            utility=organizations["a2a"],
+            code="B1",
+            person=rossi.person,
+            holder_surname="ROSSI",
+            holder_name="MARIO",
+            municipality=municipality,
+        )
+        interventions.set_budget(municipality=municipality, year=TODAY.year, amount=Decimal("5000.00"))
+        edition = edition_for(personas)
+        for code in ("C100001", "C100002", "C100003"):
+            customer = sample_customer(utility, code)
+            add_household_member(
+                membership=operator, household=household, codice_fiscale=customer.person.codice_fiscale
+            )
+            active_protection(customer, operator.user)
+            first, *others = Bill.objects.filter(customer=customer, residual__gt=0).order_by("number")
+            interventions.propose_intervention(customer=customer, bills=[first], by=operator.user)
+            refer_person(
+                edition=edition,
+                customer=customer,
+                bills=others,
+                project_amount=sum((bill.residual for bill in others), Decimal(0)),
+                by=operator.user,
+            )
+        many = measure(rossi.person, household)
+        page = login(personas["comune.lettore"]).get(
+            reverse("registry:household-detail", args=[household.pk])
+        )
+    section = page.content.decode().split('data-testid="customers"', 1)[1]
+    assert section.count('data-testid="customer-') == 5  # ROSSI's two, the three members'
+    assert section.count('href="/work/') == 3  # the members' projects
+    assert None not in few.values()
+    assert many == few, "query count grows with the customers and what follows them"

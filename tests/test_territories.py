@@ -322,3 +322,42 @@ def test_each_municipality_keeps_its_own_registry_and_learns_nothing_of_the_othe
     )
     customer = Customer.objects.get(code="A1")
     assert (customer.municipality, customer.person) == (organizations["crema"], crema_person)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_person_s_debts_are_those_of_their_own_territory_only(
+    organizations, personas, client_for, tmp_path
+):
+    """Issue 12: the person page's "Utenze e debiti" lists a holder's customers in the reader's
+    territory, with what that municipality follows, and nothing of the other municipality's."""
+    from risorsa.protection.services import propose_protection
+
+    path = bills_file(
+        tmp_path,
+        [
+            row("A1", "RSSMRA61C14D150U", "ROSSI", "D150", "2010/0000001"),
+            row("A2", "RSSMRA61C14D150U", "ROSSI", "D142", "2010/0000002", residual="55,00"),
+        ],
+    )
+    assert import_file(organizations["aem"], "fatture", path).status == ImportStatus.DONE
+    cremona_customer, crema_customer = Customer.objects.get(code="A1"), Customer.objects.get(code="A2")
+    protection = propose_protection(
+        customer=cremona_customer, reason="fragile", by=personas["comune.operatore"].user
+    )
+
+    def section(persona, person_id):
+        body = client_for(persona).get(reverse("registry:person-detail", args=[person_id])).content.decode()
+        return body.split('data-testid="customers"', 1)[1].split("</section>", 1)[0]
+
+    cremona = section("comune.lettore", cremona_customer.person_id)
+    assert 'data-testid="customer-A1"' in cremona and "A2" not in cremona and "55,00" not in cremona
+    assert f'href="{protection.get_absolute_url()}"' in cremona
+    crema = section("crema.lettore", crema_customer.person_id)
+    assert 'data-testid="customer-A2"' in crema and "55,00" in crema
+    assert "A1" not in crema and "/protection/" not in crema and "100,00" not in crema
+    assert (
+        client_for("crema.lettore")
+        .get(reverse("registry:person-detail", args=[cremona_customer.person_id]))
+        .status_code
+        == 404
+    )

@@ -130,6 +130,11 @@ def what_the_utility_reads(utility, personas, path: Path) -> dict:
             reverse("ledger:arrears-export", args=["csv"]),
             reverse("protection:utility-list"),
             reverse("home:dashboard"),
+            # the arrears search: by a name only the registry knows, by the name and the codes it sent
+            reverse("ledger:arrears") + "?q=ALTRO+COGNOME",
+            reverse("ledger:arrears") + "?q=anna",
+            reverse("ledger:arrears") + f"?q={code_of(0)[:6]}",
+            reverse("ledger:arrears") + "?q=K0",
         ]
         urls += [
             reverse("ledger:customer-detail", args=[pk])

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from risorsa.coordination.steps import step_label
+from risorsa.coordination.steps import step_awaits, step_label
 from risorsa.organizations.models import Membership, Organization, OrganizationKind
 from risorsa.registry.models import Person
 
@@ -132,6 +132,11 @@ class Deadline(models.Model):
     @property
     def step_label(self) -> str:
         return step_label(self.step)
+
+    @property
+    def awaits(self) -> str:
+        """Whom the step waits for, said to a member whose role does not meet it."""
+        return step_awaits(self.step)
 
     def days_late(self, today) -> int:
         """Calendar days past the due date (0 when not late)."""

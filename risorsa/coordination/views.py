@@ -16,14 +16,27 @@ from risorsa.organizations.models import OrganizationKind
 
 @membership_required
 def todo_list(request):
+    """The member's to-do list; below it, what waits on another role of their organization (the
+    manager), to read and not to do. The municipality's overview lists what waits on anyone."""
     everyone = request.membership.is_municipality and request.GET.get("tutte") == "1"
     deadlines = selectors.todo_for(membership=request.membership, everyone=everyone)
     page = Paginator(deadlines, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    record_access(request, rows=len(page.object_list))
+    awaiting = None
+    if not everyone:
+        awaiting = Paginator(
+            selectors.awaiting_other_role_for(membership=request.membership), settings.PAGE_SIZE
+        ).get_page(request.GET.get("attesa"))
+    record_access(request, rows=len(page.object_list) + (len(awaiting.object_list) if awaiting else 0))
     return render(
         request,
         "coordination/deadline_list.html",
-        {"page": page, "deadlines": page.object_list, "today": timezone.localdate(), "everyone": everyone},
+        {
+            "page": page,
+            "deadlines": page.object_list,
+            "awaiting": awaiting,
+            "today": timezone.localdate(),
+            "everyone": everyone,
+        },
     )
 
 

@@ -1,8 +1,7 @@
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
 from risorsa.audit.selectors import recent_access_count
-from risorsa.coordination.selectors import todo_for
+from risorsa.coordination.selectors import todo_counts
 from risorsa.core.money import quantize
 from risorsa.ledger import figures
 from risorsa.ledger.models import Arrears, ImportRun
@@ -16,13 +15,10 @@ def dashboard_for(*, membership: Membership) -> dict:
     """What the home page shows to this member's organization kind (a fixed number of queries)."""
     kind = membership.organization.kind
     people = Person.objects.visible_to(membership)
-    today = timezone.localdate()
     context = {
         "kind": kind,
         "people_count": people.count(),
-        "todo": todo_for(membership=membership).aggregate(
-            total=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today))
-        ),
+        "todo": todo_counts(membership=membership),
     }
     if kind == OrganizationKind.MUNICIPALITY:
         context["households"] = Household.objects.visible_to(membership).aggregate(

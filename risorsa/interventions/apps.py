@@ -11,5 +11,21 @@ class InterventionsConfig(AppConfig):
         from risorsa.coordination.daily import register_daily_job
         from risorsa.interventions import steps  # noqa: F401 - declares the app's steps
         from risorsa.interventions.services import follow_interventions
+        from risorsa.ledger.matters import register_matter
 
         register_daily_job("interventi", follow_interventions)
+        register_matter(
+            code="interventions",
+            label=_("Interventi spot"),
+            noun=_("Intervento"),
+            dated="proposed_on",
+            rows=interventions_of_customers,
+            order=30,
+        )
+
+
+def interventions_of_customers(membership, customers):
+    """The person page's spot interventions (ledger.matters): what the member's scoping lets them read."""
+    from risorsa.interventions.models import SpotIntervention
+
+    return SpotIntervention.objects.visible_to(membership).filter(customer_id__in=customers).order_by("-pk")

@@ -21,6 +21,16 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from risorsa.organizations.models import OrganizationKind
         from risorsa.organizations.scoping import CUSTOMER, register_grant
+        from risorsa.registry.panels import register_panel
 
         register_grant(CUSTOMER, OrganizationKind.MUNICIPALITY, own_territory)
         register_grant(CUSTOMER, OrganizationKind.UTILITY, own_customers)
+        register_panel(template="ledger/partials/people_customers.html", reader=customers_panel)
+
+
+def customers_panel(*, membership, people):
+    """The "Utenze e debiti" section of a person's and a household's page (registry.panels)."""
+    from risorsa.ledger.selectors import customers_of_people
+
+    holdings = customers_of_people(membership=membership, people=people)
+    return None if holdings is None else {"holdings": holdings}

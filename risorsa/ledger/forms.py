@@ -42,6 +42,12 @@ class ImportUploadForm(forms.Form):
 
 
 class ArrearsFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Cerca per nome, codice fiscale o codice cliente"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+    )
     servizio = forms.ChoiceField(
         label=_("servizio"), required=False, choices=[("", _("tutti")), *Service.choices]
     )

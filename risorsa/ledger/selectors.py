@@ -1,6 +1,7 @@
 """Reads of the ledger, scoped to the member in the query."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -18,9 +19,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from risorsa.core.money import quantize
 from risorsa.ledger import figures
+from risorsa.ledger.matters import Matter, followed, matters
 from risorsa.ledger.models import (
     Allocation,
     Arrears,
@@ -34,7 +37,9 @@ from risorsa.ledger.models import (
     RegistryMismatch,
     SupplyPoint,
 )
-from risorsa.organizations.models import Membership
+from risorsa.organizations.models import Membership, OrganizationKind
+from risorsa.registry.models import Person
+from risorsa.registry.text import fold
 
 MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
@@ -140,11 +145,12 @@ def arrears_for(
     bucket: str = "",
     minimum: Decimal | None = None,
     maximum: Decimal | None = None,
+    query: str = "",
     sort: str = "saldo",
 ) -> QuerySet[Customer]:
     """Customers with a positive balance (unpaid residuals - credits in transit), with aging buckets,
     read from the figures the ledger keeps (`Arrears`); with a service, that service's open bills
-    less all the customer's credits in transit.
+    less all the customer's credits in transit; with a query, those it finds (`_searched`).
 
     Days past due are counted on each bill's extraction date, the day its residual is known.
     """
@@ -158,7 +164,7 @@ def arrears_for(
     if maximum is not None:
         conditions["figures__balance__lte"] = maximum
     customers = (
-        Customer.objects.visible_to(membership)
+        _searched(Customer.objects.visible_to(membership), membership=membership, query=query)
         .select_related("person", "utility")
         .annotate(figures=FilteredRelation("arrears", condition=Q(arrears__service=service or Arrears.ALL)))
         .filter(**conditions)
@@ -173,6 +179,31 @@ def arrears_for(
     return customers.order_by(*SORTS.get(sort, SORTS["saldo"]))
 
 
+def _searched(
+    customers: QuerySet[Customer], *, membership: Membership | None, query: str
+) -> QuerySet[Customer]:
+    """The customers a search finds: by customer code, by codice fiscale (whole or its first
+    characters, in any case), or by every word typed in the holder's surname and name.
+
+    The names searched are the holder's as the utility's files give them; a municipality also
+    finds a holder by their name in its registry. A utility never does: a search must not tell it
+    what the registry knows and its files did not say (DOMAIN.md; tests/test_utility_learns_nothing).
+    """
+    words = query.split()
+    if not words:
+        return customers
+    code = query.strip()
+    found = Q(code__in={code, code.upper()}) | Q(person__codice_fiscale__startswith="".join(words).upper())
+    registry = membership is not None and membership.organization.kind == OrganizationKind.MUNICIPALITY
+    names = Q()
+    for word in words:
+        name = Q(holder_surname__icontains=word) | Q(holder_name__icontains=word)
+        if registry:
+            name |= Q(person__search_text__contains=fold(word))
+        names &= name
+    return customers.filter(found | names)
+
+
 def arrears_count_for(
     *,
     membership: Membership | None,
@@ -180,9 +211,20 @@ def arrears_count_for(
     bucket: str = "",
     minimum: Decimal | None = None,
     maximum: Decimal | None = None,
+    query: str = "",
 ) -> int:
     """How many customers `arrears_for` lists with these criteria, remembered per version of the
-    figures (counting a territory's debtors costs tens of milliseconds; re-reading it, one)."""
+    figures (counting a territory's debtors costs tens of milliseconds; re-reading it, one). A
+    search is counted as it comes: what someone typed (a codice fiscale) is not kept in the cache."""
+    if query.strip():
+        return arrears_for(
+            membership=membership,
+            service=service,
+            bucket=bucket,
+            minimum=minimum,
+            maximum=maximum,
+            query=query,
+        ).count()
     organization = membership.organization_id if membership else None
     return figures.remembered(
         ("arrears", organization, service, bucket, repr(minimum), repr(maximum)),
@@ -254,3 +296,76 @@ def registry_mismatches_for(*, membership: Membership | None) -> QuerySet[Regist
 
 def get_registry_mismatch_for(*, membership: Membership | None, pk: int) -> RegistryMismatch:
     return get_object_or_404(RegistryMismatch.objects.visible_to(membership).open(), pk=pk)
+
+
+BALANCE_READERS = (OrganizationKind.MUNICIPALITY, OrganizationKind.UTILITY)
+
+
+@dataclass
+class FollowedRow:
+    """A row an app above follows about a customer (ledger.matters), with the date naming it."""
+
+    row: Model
+    on: date
+
+
+@dataclass
+class Holding:
+    """A customer (utenza) of a person: its services, its kept figures, what is followed about it."""
+
+    customer: Customer
+    services: list[str]
+    unpaid: Decimal
+    in_transit: Decimal
+    balance: Decimal
+    followed: list[tuple[Matter, list[FollowedRow]]]
+
+
+def customers_of_people(*, membership: Membership | None, people: QuerySet[Person]) -> list[Holding] | None:
+    """The customers these people hold that the member sees (scoped in the query), each with its
+    services, the figures the ledger keeps (the lists' and the customer page's, never re-summed)
+    and the protections, plans, interventions and projects its apps follow about it, each read
+    through its own scoping: one query per kind of row, whatever the rows. None for an organization
+    that reads no balances (the partner: only its projects' amounts and credits, DOMAIN.md)."""
+    if membership is None or membership.organization.kind not in BALANCE_READERS:
+        return None
+    customers = list(
+        Customer.objects.visible_to(membership)
+        .filter(person__in=people)
+        .select_related("utility", "person")
+        .prefetch_related(
+            Prefetch("supply_points", queryset=SupplyPoint.objects.order_by("service", "code")),
+            Prefetch("arrears", queryset=Arrears.objects.filter(service=Arrears.ALL), to_attr="kept_figures"),
+        )
+        .order_by("person__surname", "person__name", "utility__name", "code")
+    )
+    rows = followed(membership=membership, customers=[customer.pk for customer in customers])
+    zero = Decimal("0.00")
+    holdings = []
+    for customer in customers:
+        kept = next(iter(customer.kept_figures), None)
+        services = {point.service: point.get_service_display() for point in customer.supply_points.all()}
+        holdings.append(
+            Holding(
+                customer=customer,
+                services=[str(label) for label in services.values()],
+                unpaid=kept.unpaid if kept else zero,
+                in_transit=kept.in_transit if kept else zero,
+                balance=kept.balance if kept else zero,
+                followed=[
+                    (
+                        matter,
+                        [
+                            FollowedRow(row, _day(getattr(row, matter.dated)))
+                            for row in rows[matter.code].get(customer.pk, [])
+                        ],
+                    )
+                    for matter in matters()
+                ],
+            )
+        )
+    return holdings
+
+
+def _day(value: date | datetime) -> date:
+    return timezone.localdate(value) if isinstance(value, datetime) else value

@@ -106,6 +106,7 @@ def _arrears(request):
         "bucket": filters.get("anzianita") or "",
         "minimum": filters.get("minimo"),
         "maximum": filters.get("massimo"),
+        "query": filters.get("q") or "",
     }
     return form, criteria, filters.get("ordine") or "saldo"
 

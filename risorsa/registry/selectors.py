@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from risorsa.audit.history import HistoryEntry, history_entries
 from risorsa.organizations.models import Membership
 from risorsa.registry.models import BonusThreshold, Household, Isee, Person, SocialAssessment
+from risorsa.registry.panels import ShownPanel, panels_for
 from risorsa.registry.text import fold
 
 
@@ -31,6 +32,21 @@ def get_person_for(*, membership: Membership | None, pk: int) -> Person:
 def assessments_for(*, membership: Membership | None, person: Person) -> QuerySet[SocialAssessment]:
     """A person's social assessments, newest first (municipality only)."""
     return SocialAssessment.objects.visible_to(membership).filter(person=person).select_related("operator")
+
+
+def panels_about(
+    *, membership: Membership | None, person: Person | None = None, household: Household | None = None
+) -> list[ShownPanel]:
+    """The sections the apps above the registry add to a person's page or a household's (its
+    members'): "Utenze e debiti" and the like (registry.panels), about the people the member sees."""
+    people = people_for(membership=membership)
+    if person is not None:
+        people = people.filter(pk=person.pk)
+    elif household is not None:
+        people = people.filter(household=household)
+    else:
+        people = people.none()
+    return panels_for(membership=membership, people=people)
 
 
 def get_household_for(*, membership: Membership | None, pk: int) -> Household:

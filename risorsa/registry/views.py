@@ -67,7 +67,10 @@ def person_create(request):
 def person_detail(request, pk):
     person = selectors.get_person_for(membership=request.membership, pk=pk)
     record_access(request, rows=1, person_id=person.pk)
-    context = {"person": person}
+    context = {
+        "person": person,
+        "panels": selectors.panels_about(membership=request.membership, person=person),
+    }
     if request.membership.is_municipality:
         context["assessments"] = selectors.assessments_for(membership=request.membership, person=person)
     return render(request, "registry/person_detail.html", context)
@@ -132,6 +135,7 @@ def household_detail(request, pk):
         "bonus_threshold": selectors.bonus_threshold_for(isee=isee) if isee else None,
         "member_form": AddMemberForm(),
         "isee_form": IseeForm(),
+        "panels": selectors.panels_about(membership=request.membership, household=household),
     }
     record_access(request, rows=len(household.members.all()))
     return render(request, "registry/household_detail.html", context)

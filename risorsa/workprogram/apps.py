@@ -9,6 +9,7 @@ class WorkprogramConfig(AppConfig):
 
     def ready(self):
         from risorsa.coordination.steps import register_subject
+        from risorsa.ledger.matters import register_matter
         from risorsa.organizations.models import OrganizationKind
         from risorsa.organizations.scoping import INCIDENT, register_grant
         from risorsa.workprogram import steps  # noqa: F401 - declares the app's steps
@@ -17,6 +18,14 @@ class WorkprogramConfig(AppConfig):
         # The partner's to-do list names each referral by its person and edition.
         register_subject(Referral, lambda: Referral.objects.select_related("person", "edition"))
         register_grant(INCIDENT, OrganizationKind.PARTNER, incidents_of_people_referred)
+        register_matter(
+            code="workprogram",
+            label=_("Risorsa Lavoro"),
+            noun=_("Segnalazione"),
+            dated="referred_on",
+            rows=referrals_of_customers,
+            order=40,
+        )
 
 
 def incidents_of_people_referred(membership):
@@ -29,3 +38,10 @@ def incidents_of_people_referred(membership):
         edition__partner_id=membership.organization_id, status__in=(*IN_PROGRESS, ReferralStatus.REFERRED)
     ).values("customer_id")
     return Q(customer_id__in=customers)
+
+
+def referrals_of_customers(membership, customers):
+    """The person page's work projects (ledger.matters): what the member's scoping lets them read."""
+    from risorsa.workprogram.models import Referral
+
+    return Referral.objects.visible_to(membership).filter(customer_id__in=customers).order_by("-pk")
