@@ -61,11 +61,13 @@ _DIGITS = re.compile(r"\d+")
 
 
 class AmountError(ValueError):
-    """An amount that cannot be read; `reason` says why, in Italian."""
+    """An amount that cannot be read; `reason` says why, in Italian; `code` names the reason for
+    whoever stores it and words it later ("invalid", "decimals")."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, *, code: str = "invalid"):
         super().__init__(reason)
         self.reason = reason
+        self.code = code
 
 
 def parse_cents(text: str) -> int:
@@ -93,7 +95,7 @@ def parse_cents(text: str) -> int:
     if decimals and not _DIGITS.fullmatch(decimals):
         raise AmountError(_("importo non valido"))
     if len(decimals) > 2:
-        raise AmountError(_("più di 2 decimali"))
+        raise AmountError(_("più di 2 decimali"), code="decimals")
     value = int(units) * 100 + int(decimals.ljust(2, "0"))
     return -value if negative else value
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.exceptions import DomainError
+from risorsa.core.phrases import Phrase, worded
 
 
 class TransitionRecord(models.Model):
@@ -33,6 +34,9 @@ class TransitionRecord(models.Model):
         verbose_name=_("chi"),
     )
     why = models.TextField(_("perché"), blank=True)
+    # Set when the system wrote the reason (a Phrase): `why` is then its message id, worded with
+    # these parameters when read, in the reader's language; None for a reason a person typed.
+    why_params = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -49,6 +53,15 @@ class TransitionRecord(models.Model):
     def to_label(self) -> str:
         return self.statuses(self.to_status).label
 
+    @property
+    def note_text(self) -> str:
+        """The reason as the reader may read it (`note`, chosen by `transitions_seen_by`; else
+        `why`), worded in the reader's language when the system wrote it."""
+        note = getattr(self, "note", None)
+        if note is None:
+            note = self.why
+        return worded(note, self.why_params) if note else ""
+
 
 def change_status(
     subject: Any,
@@ -59,7 +72,7 @@ def change_status(
     refusal: str,
     log: Any,
     by,
-    why: str = "",
+    why: str | Phrase = "",
     save: bool = True,
     fields: Mapping[str, Any] | None = None,
 ) -> None:
@@ -67,7 +80,8 @@ def change_status(
 
     `subject` has a `status` of `statuses`; `refusal` is the workflow's Italian message, with
     %(current)s and %(target)s; `log` is the subject's related manager of transitions; `fields` are
-    further columns of the workflow's transition row (the protection's day of effect).
+    further columns of the workflow's transition row (the protection's day of effect). `why` is what
+    a person typed, or a Phrase when the system says why (stored unworded, worded when read).
     """
     current = subject.status
     if to not in allowed[current]:
@@ -75,7 +89,10 @@ def change_status(
     subject.status = to
     if save:  # otherwise the caller saves it with the other fields the change sets
         subject.save(update_fields=["status"])
-    log.create(from_status=current, to_status=to, by=by, why=why, **(fields or {}))
+    why_text, why_params = why.stored() if isinstance(why, Phrase) else (why, None)
+    log.create(
+        from_status=current, to_status=to, by=by, why=why_text, why_params=why_params, **(fields or {})
+    )
 
 
 def transitions_seen_by(transitions: QuerySet, membership) -> QuerySet:

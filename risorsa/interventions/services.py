@@ -8,11 +8,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from risorsa.coordination.selectors import latest_deadline
 from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.exceptions import DomainError
 from risorsa.core.money import format_euro, quantize
+from risorsa.core.phrases import Phrase
 from risorsa.core.workflow import change_status
 from risorsa.interventions import steps
 from risorsa.interventions.actions import ACTIONS
@@ -34,7 +36,7 @@ from risorsa.organizations.models import Organization
 from risorsa.repayment.selectors import is_eligible_for_help
 
 
-def _transition(*, intervention: SpotIntervention, to: str, by, why: str = "") -> None:
+def _transition(*, intervention: SpotIntervention, to: str, by, why: str | Phrase = "") -> None:
     """Move along the intervention's pipeline and record it; anything else is refused in Italian."""
     require_party(customer=intervention.customer, by=by)
     change_status(
@@ -110,7 +112,9 @@ def propose_intervention(
 
 
 @ACTIONS.performs("confirm")
-def confirm_customer_share(*, intervention: SpotIntervention, by=None, why: str = "") -> SpotIntervention:
+def confirm_customer_share(
+    *, intervention: SpotIntervention, by=None, why: str | Phrase = ""
+) -> SpotIntervention:
     """The utility confirms the customer paid their share (by hand, or its payments file did)."""
     with transaction.atomic():
         intervention = _locked(intervention)
@@ -230,7 +234,7 @@ def cancel_intervention(*, intervention: SpotIntervention, by, why: str) -> Spot
     return intervention
 
 
-def _close(intervention: SpotIntervention, *, to: str, by, why: str) -> None:
+def _close(intervention: SpotIntervention, *, to: str, by, why: str | Phrase) -> None:
     """Applied, withdrawn or cancelled: the day is kept, open deadlines close, the bills are freed."""
     _transition(intervention=intervention, to=to, by=by, why=why)
     intervention.closed_on = timezone.localdate()
@@ -255,7 +259,9 @@ def follow_interventions(*, today: date | None = None, customers=None) -> dict[s
     confirmed = applied = 0
     for intervention in interventions.filter(status=InterventionStatus.PROPOSED).order_by("pk"):
         if customer_share_paid(intervention=intervention) >= intervention.customer_share:
-            confirm_customer_share(intervention=intervention, why=_("dal file dei pagamenti"))
+            confirm_customer_share(
+                intervention=intervention, why=Phrase(gettext_lazy("dal file dei pagamenti"))
+            )
             confirmed += 1
     settled = interventions.filter(status=InterventionStatus.CREDIT_SENT, credit__status=CreditStatus.APPLIED)
     for intervention in settled.select_related("credit").order_by("pk"):
@@ -264,8 +270,10 @@ def follow_interventions(*, today: date | None = None, customers=None) -> dict[s
                 _locked(intervention),
                 to=InterventionStatus.APPLIED,
                 by=None,
-                why=_("il gestore ha applicato l'accredito %(reference)s")
-                % {"reference": intervention.credit.reference},
+                why=Phrase(
+                    gettext_lazy("il gestore ha applicato l'accredito %(reference)s"),
+                    reference=intervention.credit.reference,
+                ),
             )
         applied += 1
     return {"quote confermate": confirmed, "accrediti applicati": applied}

@@ -4,8 +4,9 @@ A list of debtors at a territory's size cannot sum a million bills per request. 
 what a customer owes recomputes that customer's figures, set-based and in the same transaction:
 the merge of a utility's file (a reaction to the run: the customers whose bills it created or
 changed, or whose payments it brought) and every credit the program creates. The rule is the one
-of the customer page: unpaid residuals of open bills, less the credits still in transit; ageing
-by days past due on the date each bill's residual was reported.
+of the customer page: unpaid residuals of open bills, less the credits still in transit. Ageing is
+not kept here: it counts days past due up to today, so it changes every day without any write
+(`selectors.aged_amounts` computes it for the rows read).
 """
 
 import hashlib
@@ -25,37 +26,6 @@ AGGREGATE_TTL = 300
 CENTS = "CAST(ROUND({} * 100) AS BIGINT)"
 
 
-def _days_late() -> str:
-    if connection.vendor == "postgresql":
-        return "(b.as_of - b.due_on)"
-    return "CAST(julianday(b.as_of) - julianday(b.due_on) AS INTEGER)"
-
-
-def _aged(name: str, low: int | None, high: int | None) -> str:
-    condition = " AND ".join(
-        part
-        for part in (
-            f"late > {low}" if low is not None else "",
-            f"late <= {high}" if high is not None else "",
-        )
-        if part
-    )
-    return f"SUM(CASE WHEN {condition} THEN cents ELSE 0 END) AS {name}"
-
-
-AGED_NAMES = ("aged_0_30", "aged_31_90", "aged_91_180", "aged_180")
-AGED = ", ".join(
-    (
-        _aged("aged_0_30", None, 30),
-        _aged("aged_31_90", 30, 90),
-        _aged("aged_91_180", 90, 180),
-        _aged("aged_180", 180, None),
-    )
-)
-# The row of all services, from the rows per service: sums of sums, the oldest of the oldest.
-AGED_TOTALS = ", ".join(f"SUM({name})" for name in AGED_NAMES)
-
-
 def refresh(customers: str, params: dict | None = None) -> None:
     """Recompute the figures of the customers `customers` selects (SQL giving customer ids).
 
@@ -65,8 +35,7 @@ def refresh(customers: str, params: dict | None = None) -> None:
     params = params or {}
     sql = f"""
         WITH open_bill AS (
-            SELECT b.customer_id, sp.service, {CENTS.format("b.residual")} AS cents, b.due_on,
-                   {_days_late()} AS late
+            SELECT b.customer_id, sp.service, {CENTS.format("b.residual")} AS cents, b.due_on
             FROM ledger_bill b JOIN ledger_supplypoint sp ON sp.id = b.supply_point_id
             WHERE b.customer_id IN ({customers}) AND b.closed_on IS NULL AND b.residual > 0
         ),
@@ -76,25 +45,21 @@ def refresh(customers: str, params: dict | None = None) -> None:
             GROUP BY customer_id
         ),
         per_service AS (
-            SELECT customer_id, service, SUM(cents) AS cents, MIN(due_on) AS oldest_due, {AGED}
+            SELECT customer_id, service, SUM(cents) AS cents, MIN(due_on) AS oldest_due
             FROM open_bill GROUP BY customer_id, service
         ),
         owed AS (
-            SELECT customer_id, service, cents, oldest_due, {", ".join(AGED_NAMES)}
-            FROM per_service
+            SELECT customer_id, service, cents, oldest_due FROM per_service
             UNION ALL
-            SELECT customer_id, %(all)s, SUM(cents), MIN(oldest_due), {AGED_TOTALS}
-            FROM per_service GROUP BY customer_id
+            SELECT customer_id, %(all)s, SUM(cents), MIN(oldest_due) FROM per_service GROUP BY customer_id
         )
-        INSERT INTO ledger_arrears (customer_id, service, unpaid, in_transit, balance, oldest_due,
-                                    aged_0_30, aged_31_90, aged_91_180, aged_180)
+        INSERT INTO ledger_arrears (customer_id, service, unpaid, in_transit, balance, oldest_due)
         SELECT o.customer_id, o.service, o.cents / 100.0, COALESCE(t.cents, 0) / 100.0,
-               (o.cents - COALESCE(t.cents, 0)) / 100.0, o.oldest_due,
-               o.aged_0_30 / 100.0, o.aged_31_90 / 100.0, o.aged_91_180 / 100.0, o.aged_180 / 100.0
+               (o.cents - COALESCE(t.cents, 0)) / 100.0, o.oldest_due
         FROM owed o
         LEFT JOIN transit t ON t.customer_id = o.customer_id
         UNION ALL
-        SELECT t.customer_id, %(all)s, 0, t.cents / 100.0, (0 - t.cents) / 100.0, NULL, 0, 0, 0, 0
+        SELECT t.customer_id, %(all)s, 0, t.cents / 100.0, (0 - t.cents) / 100.0, NULL
         FROM transit t WHERE NOT EXISTS (SELECT 1 FROM per_service b WHERE b.customer_id = t.customer_id)
     """
     with connection.cursor() as cursor:

@@ -1,11 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import EuroFormField
 from risorsa.ledger.models import ImportKind, ImportMode, Service
-from risorsa.ledger.selectors import BUCKETS
+from risorsa.ledger.selectors import AGEING_BUCKETS, ageing_date, ageing_heading
 from risorsa.ledger.uploads import max_upload_bytes, too_large_message
 from risorsa.registry.forms import DateInput
 
@@ -16,7 +17,23 @@ class ImportUploadForm(forms.Form):
         label=_("modalità"),
         choices=ImportMode.choices,
         initial=ImportMode.INCREMENTAL,
-        help_text=_("Completa: il file elenca tutte le fatture aperte; quelle assenti vengono chiuse."),
+        # Every mode of formats/export-gestore.md, one line each (the help is shown as HTML).
+        help_text=format_lazy(
+            "{}<br>{}<br>{}",
+            _(
+                "Incrementale (la solita): il file aggiunge le fatture nuove e aggiorna quelle già "
+                "registrate; le fatture che non elenca restano come sono. Una riga con una data di "
+                "estrazione più vecchia di quella registrata è saltata e contata tra le «superate»."
+            ),
+            _(
+                "Completa (solo per le fatture): il file elenca tutte le fatture aperte del gestore; "
+                "una fattura aperta che non vi compare è chiusa alla data di estrazione, mai cancellata."
+            ),
+            _(
+                "Pagamenti ed eventi si importano sempre in modo incrementale: si aggiungono i nuovi, "
+                "quelli già registrati restano invariati."
+            ),
+        ),
     )
     as_of = forms.DateField(label=_("data di estrazione"), widget=DateInput())
     file = forms.FileField(label=_("file CSV"))
@@ -52,12 +69,9 @@ class ArrearsFilterForm(forms.Form):
         label=_("servizio"), required=False, choices=[("", _("tutti")), *Service.choices]
     )
     anzianita = forms.ChoiceField(
-        label=_("anzianità"),
+        label=_("anzianità"),  # with its day, once the form is made (ageing_heading)
         required=False,
-        choices=[
-            ("", _("tutte")),
-            *[(bucket, _("%(bucket)s giorni") % {"bucket": bucket}) for bucket in BUCKETS],
-        ],
+        choices=[("", _("tutte")), *[(bucket.key, bucket.label) for bucket in AGEING_BUCKETS]],
     )
     minimo = EuroFormField(label=_("saldo da (€)"), required=False)
     massimo = EuroFormField(label=_("saldo fino a (€)"), required=False)
@@ -72,3 +86,7 @@ class ArrearsFilterForm(forms.Form):
             ("codice", _("codice cliente")),
         ],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anzianita"].label = ageing_heading(ageing_date())

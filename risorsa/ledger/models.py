@@ -1,4 +1,5 @@
 import enum
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -6,10 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.choices import TonedChoices
 from risorsa.core.money import MoneyField
+from risorsa.ledger.importing import reasons
 from risorsa.organizations.models import Membership, Organization, OrganizationKind
 from risorsa.organizations.scoping import CUSTOMER, granted
 from risorsa.registry.models import Person
@@ -41,6 +44,10 @@ class ImportStatus(TonedChoices):
     TONES = enum.nonmember(
         {"in_corso": "primary", "completato": "success", "rifiutato": "danger", "errore": "danger"}
     )
+
+
+# A worker polls its queue every second or so: a file queued longer than this is waiting for none.
+NOT_STARTED_AFTER = timedelta(seconds=30)
 
 
 class ImportRunQuerySet(models.QuerySet):
@@ -127,6 +134,7 @@ class ImportRun(models.Model):
     superseded = models.PositiveIntegerField(_("superate"), default=0)
     people_created = models.PositiveIntegerField(_("persone nuove in anagrafica"), default=0)
     invalid_rows = models.PositiveIntegerField(_("righe non valide"), default=0)
+    # importing.reasons.warning(): a code and its parameters (before the codes, an Italian sentence)
     warnings = models.JSONField(_("avvisi"), default=list, blank=True)
     failure = models.TextField(_("errore di sistema"), blank=True)
 
@@ -151,15 +159,34 @@ class ImportRun(models.Model):
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
 
+    @property
+    def warning_texts(self) -> list[str]:
+        """The run's warnings in the reader's language."""
+        return [reasons.warning_text(warning) for warning in self.warnings]
+
+    @property
+    def waits_for_a_worker(self) -> bool:
+        """Queued for longer than a worker takes to pick a file up, and not started: no worker may
+        be running (a process of its own, `manage.py db_worker`, which `make run` starts)."""
+        return (
+            self.status == ImportStatus.PENDING
+            and self.started_at is None
+            and self.created_at is not None
+            and timezone.now() - self.created_at > NOT_STARTED_AFTER
+        )
+
 
 class ImportIssue(models.Model):
-    """An invalid row of a rejected file: line, column, value and the reason, in Italian."""
+    """An invalid row of a rejected file: line, column, value and the reason, as a code and its
+    parameters (`importing.reasons`), worded in the reader's language when shown."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="issues")
     line = models.PositiveIntegerField(_("riga"))
     column = models.CharField(_("colonna"), max_length=60, blank=True)
     value = models.CharField(_("valore"), max_length=200, blank=True)
+    # A code of importing.reasons.REASONS; the rows stored before the codes hold the Italian sentence.
     reason = models.CharField(_("motivo"), max_length=300)
+    params = models.JSONField(_("dati del motivo"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("riga non valida")
@@ -170,15 +197,19 @@ class ImportIssue(models.Model):
         return self.message
 
     @property
+    def reason_text(self) -> str:
+        return reasons.text(self.reason, self.params)
+
+    @property
     def message(self) -> str:
         if self.column:
             return _('riga %(line)s: %(column)s "%(value)s": %(reason)s') % {
                 "line": self.line,
                 "column": self.column,
                 "value": self.value,
-                "reason": self.reason,
+                "reason": self.reason_text,
             }
-        return _("riga %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
+        return _("riga %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason_text}
 
 
 class Customer(models.Model):
@@ -240,6 +271,7 @@ class Arrears(models.Model):
     each request. One row for all services (`service` empty) and one per service with open bills;
     none for a customer who owes nothing and has nothing in transit. Derived data: the bills and
     the credits remain the record, and the figures always equal what they give (property-tested).
+    Not the ageing, which moves with the date (`selectors.aged_amounts`).
     """
 
     ALL = ""
@@ -254,10 +286,6 @@ class Arrears(models.Model):
     in_transit = MoneyField(_("accrediti in transito"))
     balance = MoneyField(_("saldo"))
     oldest_due = models.DateField(_("scadenza più vecchia"), null=True)
-    aged_0_30 = MoneyField(_("0-30 giorni"))
-    aged_31_90 = MoneyField(_("31-90 giorni"))
-    aged_91_180 = MoneyField(_("91-180 giorni"))
-    aged_180 = MoneyField(_("oltre 180 giorni"))
 
     objects = ArrearsQuerySet.as_manager()
 

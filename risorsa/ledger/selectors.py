@@ -1,28 +1,38 @@
 """Reads of the ledger, scoped to the member in the query."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
     DecimalField,
     Exists,
     F,
     FilteredRelation,
+    Max,
+    Min,
     Model,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
+    TextField,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import quantize
 from risorsa.ledger import figures
+from risorsa.ledger.importing import reasons
 from risorsa.ledger.matters import Matter, followed, matters
 from risorsa.ledger.models import (
     Allocation,
@@ -64,6 +74,87 @@ def balance_for(*, customer: Customer) -> Decimal:
     )
 
 
+@dataclass(frozen=True)
+class AgeingBucket:
+    """Unpaid residuals by days past due: more than `low` days (None: from any day, not yet due
+    included) and at most `high` (None: without end)."""
+
+    key: str  # the value of the list's filter
+    field: str  # the name of the amount annotated on each customer
+    low: int | None
+    high: int | None
+    label: Promise
+
+    def due_on(self, on: date) -> Q:
+        """The bills in this bucket on day `on`: low < on - due_on <= high."""
+        condition = Q()
+        if self.high is not None:
+            condition &= Q(due_on__gte=on - timedelta(days=self.high))
+        if self.low is not None:
+            condition &= Q(due_on__lt=on - timedelta(days=self.low))
+        return condition
+
+
+AGEING_BUCKETS = (
+    AgeingBucket("0-30", "aged_0_30", None, 30, _("0-30 giorni")),
+    AgeingBucket("31-90", "aged_31_90", 30, 90, _("31-90 giorni")),
+    AgeingBucket("91-180", "aged_91_180", 90, 180, _("91-180 giorni")),
+    AgeingBucket("180+", "aged_180", 180, None, _("oltre 180 giorni")),
+)
+BUCKETS = tuple(bucket.key for bucket in AGEING_BUCKETS)
+
+
+def ageing_date() -> date:
+    """The day ageing is counted on: today in Rome, whatever day the utility extracted its bills.
+
+    A bill extracted a month ago and due 80 days ago is 80 days past due today, not 50.
+    """
+    return timezone.localdate()
+
+
+def ageing_heading(on: date) -> str:
+    """What the ageing columns, the filter and the customer page are titled: the day they count on."""
+    return gettext("Anzianità al %(day)s") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")}
+
+
+def _unpaid_bills(*, customer: str, service: str) -> QuerySet[Bill]:
+    bills = Bill.objects.filter(customer=OuterRef(customer), closed_on__isnull=True, residual__gt=0)
+    return bills.filter(supply_point__service=service) if service else bills
+
+
+def aged_amounts(*, on: date, service: str = "", customer: str = "pk") -> dict[str, Coalesce]:
+    """Each ageing bucket's unpaid residuals on day `on`, as subqueries to annotate a customer
+    with (`customer` names the field holding the customer's id); every reader of ageing (the
+    list, its exports, the customer page) annotates these.
+
+    Computed from the open bills at each read, for the rows read: which bucket a bill is in
+    changes every day, so it cannot be kept with the figures an import refreshes.
+    """
+    bills = _unpaid_bills(customer=customer, service=service).order_by().values("customer")
+    return {
+        bucket.field: Coalesce(
+            Subquery(
+                bills.filter(bucket.due_on(on)).annotate(total=Sum("residual")).values("total"),
+                output_field=MONEY,
+            ),
+            ZERO,
+        )
+        for bucket in AGEING_BUCKETS
+    }
+
+
+def owing_in(bucket: AgeingBucket, *, on: date, service: str = "", figures: str = "figures") -> Q:
+    """Customers with something unpaid in `bucket` on day `on`. `figures` names their kept
+    figures (`Arrears`) in the query: the oldest due date alone decides the last bucket and rules
+    out, through its index, the customers none of whose bills is old enough for the others."""
+    condition = Q()
+    if bucket.low is not None:
+        condition &= Q(**{f"{figures}__oldest_due__lt": on - timedelta(days=bucket.low)})
+    if bucket.high is not None:
+        condition &= Q(Exists(_unpaid_bills(customer="pk", service=service).filter(bucket.due_on(on))))
+    return condition
+
+
 def import_runs_for(*, membership: Membership | None) -> QuerySet[ImportRun]:
     """The import history the member may see, newest first."""
     return ImportRun.objects.visible_to(membership).select_related("utility", "started_by")
@@ -72,6 +163,55 @@ def import_runs_for(*, membership: Membership | None) -> QuerySet[ImportRun]:
 def get_import_run_for(*, membership: Membership | None, pk: int) -> ImportRun:
     """One import the member may see; 404 otherwise."""
     return get_object_or_404(import_runs_for(membership=membership), pk=pk)
+
+
+@dataclass(frozen=True)
+class IssueGroup:
+    """The invalid rows of a file that share a column and a reason: how many, and the first lines."""
+
+    column: str
+    reason: str
+    count: int
+    lines: list[int]
+    params: dict | None  # the rows' parameters, when they all have the same
+
+    @property
+    def text(self) -> str:
+        """The reason in the reader's language; with parameters that differ from row to row, what
+        the rows have in common (each row's own stays in the rows' table and their CSV)."""
+        if self.params is None and reasons.has_parameters(self.reason):
+            return reasons.summary(self.reason)
+        return reasons.text(self.reason, self.params)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.lines)
+
+
+def import_issue_groups(*, run: ImportRun, lines: int = 10) -> list[IssueGroup]:
+    """A rejected file's invalid rows grouped by column and reason, the most frequent first, each
+    with its first `lines` line numbers: one query, whatever the number of rows."""
+    group = [F("column"), F("reason")]
+    params = Cast("params", TextField())
+    rows = (
+        run.issues.annotate(
+            rank=Window(RowNumber(), partition_by=group, order_by=[F("line").asc(), F("pk").asc()]),
+            total=Window(Count("pk"), partition_by=group),
+            lowest=Window(Min(params), partition_by=group),
+            highest=Window(Max(params), partition_by=group),
+        )
+        .filter(rank__lte=lines)
+        .order_by("column", "reason", "line", "pk")
+        .values_list("column", "reason", "line", "total", "params", "lowest", "highest")
+    )
+    groups: dict[tuple[str, str], IssueGroup] = {}
+    for column, reason, line, total, stored, lowest, highest in rows:
+        key = (column, reason)
+        if key not in groups:
+            shared = stored if lowest == highest else None
+            groups[key] = IssueGroup(column, reason, total, [], shared)
+        groups[key].lines.append(line)
+    return sorted(groups.values(), key=lambda group: (-group.count, group.lines[0]))
 
 
 @dataclass
@@ -84,14 +224,17 @@ class CustomerAccount:
     unpaid: Decimal
     in_transit: Decimal
     balance: Decimal
-    aging: dict[str, Decimal]
+    aged_on: date
+    aging: dict[AgeingBucket, Decimal]
 
 
 def get_customer_account_for(*, membership: Membership | None, pk: int) -> CustomerAccount:
     """A customer's page: supply points, bills, payments, credits, balance and aging (fixed queries)."""
+    on = ageing_date()
     customer = get_object_or_404(
         Customer.objects.visible_to(membership)
         .select_related("person", "utility")
+        .annotate(**aged_amounts(on=on))
         .prefetch_related(
             Prefetch("supply_points", queryset=SupplyPoint.objects.order_by("service", "code")),
             Prefetch(
@@ -123,7 +266,8 @@ def get_customer_account_for(*, membership: Membership | None, pk: int) -> Custo
         unpaid=kept.unpaid if kept else zero,
         in_transit=kept.in_transit if kept else zero,
         balance=kept.balance if kept else zero,
-        aging={bucket: getattr(kept, name) if kept else zero for bucket, name in AGED_FIELDS.items()},
+        aged_on=on,
+        aging={bucket: getattr(customer, bucket.field) for bucket in AGEING_BUCKETS},
     )
 
 
@@ -134,8 +278,6 @@ SORTS = {
     "nome": ("holder_surname", "holder_name", "code"),
     "codice": ("code",),
 }
-AGED_FIELDS = {"0-30": "aged_0_30", "31-90": "aged_31_90", "91-180": "aged_91_180", "180+": "aged_180"}
-BUCKETS = tuple(AGED_FIELDS)
 
 
 def arrears_for(
@@ -147,18 +289,20 @@ def arrears_for(
     maximum: Decimal | None = None,
     query: str = "",
     sort: str = "saldo",
+    on: date | None = None,
 ) -> QuerySet[Customer]:
-    """Customers with a positive balance (unpaid residuals - credits in transit), with aging buckets,
-    read from the figures the ledger keeps (`Arrears`); with a service, that service's open bills
-    less all the customer's credits in transit; with a query, those it finds (`_searched`).
-
-    Days past due are counted on each bill's extraction date, the day its residual is known.
+    """Customers with a positive balance (unpaid residuals - credits in transit), read from the
+    figures the ledger keeps (`Arrears`), with their ageing on day `on` (default: today); with a
+    service, that service's open bills less all the customer's credits in transit; with a query,
+    those it finds (`_searched`).
     """
+    on = on or ageing_date()
     # One filter() for every condition on the figures: each further filter() on a multi-valued
     # relation would join its rows once more.
     conditions: dict[str, object] = {"figures__balance__gt": 0}
-    if bucket in AGED_FIELDS:
-        conditions[f"figures__{AGED_FIELDS[bucket]}__gt"] = 0
+    ageing = Q()
+    if bucket in BUCKETS:
+        ageing = owing_in(AGEING_BUCKETS[BUCKETS.index(bucket)], on=on, service=service)
     if minimum is not None:
         conditions["figures__balance__gte"] = minimum
     if maximum is not None:
@@ -167,13 +311,13 @@ def arrears_for(
         _searched(Customer.objects.visible_to(membership), membership=membership, query=query)
         .select_related("person", "utility")
         .annotate(figures=FilteredRelation("arrears", condition=Q(arrears__service=service or Arrears.ALL)))
-        .filter(**conditions)
+        .filter(ageing, **conditions)
         .annotate(
             unpaid=F("figures__unpaid"),
             in_transit=F("figures__in_transit"),
             balance=F("figures__balance"),
             oldest_due=F("figures__oldest_due"),
-            **{name: F(f"figures__{name}") for name in AGED_FIELDS.values()},
+            **aged_amounts(on=on, service=service),
         )
     )
     return customers.order_by(*SORTS.get(sort, SORTS["saldo"]))
@@ -212,10 +356,13 @@ def arrears_count_for(
     minimum: Decimal | None = None,
     maximum: Decimal | None = None,
     query: str = "",
+    on: date | None = None,
 ) -> int:
     """How many customers `arrears_for` lists with these criteria, remembered per version of the
-    figures (counting a territory's debtors costs tens of milliseconds; re-reading it, one). A
-    search is counted as it comes: what someone typed (a codice fiscale) is not kept in the cache."""
+    figures and per day (the ageing filter moves with the date; counting a territory's debtors
+    costs tens of milliseconds; re-reading it, one). A search is counted as it comes: what someone
+    typed (a codice fiscale) is not kept in the cache."""
+    on = on or ageing_date()
     if query.strip():
         return arrears_for(
             membership=membership,
@@ -224,12 +371,13 @@ def arrears_count_for(
             minimum=minimum,
             maximum=maximum,
             query=query,
+            on=on,
         ).count()
     organization = membership.organization_id if membership else None
     return figures.remembered(
-        ("arrears", organization, service, bucket, repr(minimum), repr(maximum)),
+        ("arrears", organization, service, bucket, repr(minimum), repr(maximum), on.isoformat()),
         lambda: arrears_for(
-            membership=membership, service=service, bucket=bucket, minimum=minimum, maximum=maximum
+            membership=membership, service=service, bucket=bucket, minimum=minimum, maximum=maximum, on=on
         ).count(),
     )
 

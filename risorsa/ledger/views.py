@@ -72,19 +72,22 @@ def import_detail(request, pk):
     ):
         run.refresh_from_db()  # it stopped: the page stops waiting and offers a retry
     # The invalid rows quote the file (people of every territory): they stay with the sender.
-    rows = run.issues.all() if request.membership.is_utility else run.issues.none()
+    sender = request.membership.is_utility
+    rows = run.issues.all() if sender else run.issues.none()
     issues = Paginator(rows, 100).get_page(request.GET.get("page"))
+    groups = selectors.import_issue_groups(run=run) if sender and run.status == ImportStatus.REJECTED else []
     template = "ledger/importrun_detail.html#status" if request.htmx else "ledger/importrun_detail.html"
     if run.is_finished:  # while it runs, the page (polled every second) shows only counts
         record_access(request, rows=len(issues.object_list))
-    return render(request, template, {"run": run, "issues": issues})
+    return render(request, template, {"run": run, "issues": issues, "issue_groups": groups})
 
 
 @membership_required(kinds=UTILITY)
 def import_issues_csv(request, pk):
     run = selectors.get_import_run_for(membership=request.membership, pk=pk)
     rows = audited_rows(
-        request, ((issue.line, issue.column, issue.value, issue.reason) for issue in run.issues.iterator())
+        request,
+        ((issue.line, issue.column, issue.value, issue.reason_text) for issue in run.issues.iterator()),
     )
     name = f"righe-non-valide-{Path(run.file_name).stem}.csv"
     return exports.csv_response(name, [_("riga"), _("colonna"), _("valore"), _("motivo")], rows)
@@ -94,7 +97,12 @@ def import_issues_csv(request, pk):
 def customer_detail(request, pk):
     account = selectors.get_customer_account_for(membership=request.membership, pk=pk)
     record_access(request, rows=1, person_id=account.customer.person_id)
-    return render(request, "ledger/customer_detail.html", {"account": account, "customer": account.customer})
+    context = {
+        "account": account,
+        "customer": account.customer,
+        "ageing_heading": selectors.ageing_heading(account.aged_on),
+    }
+    return render(request, "ledger/customer_detail.html", context)
 
 
 def _arrears(request):
@@ -107,6 +115,7 @@ def _arrears(request):
         "minimum": filters.get("minimo"),
         "maximum": filters.get("massimo"),
         "query": filters.get("q") or "",
+        "on": selectors.ageing_date(),  # one day for the filter, the columns and their title
     }
     return form, criteria, filters.get("ordine") or "saldo"
 
@@ -120,7 +129,8 @@ def arrears_list(request):
     page = paginator.get_page(request.GET.get("page"))
     template = "ledger/arrears_list.html#results" if request.htmx else "ledger/arrears_list.html"
     record_access(request, rows=len(page.object_list))
-    return render(request, template, {"form": form, "page": page})
+    context = {"form": form, "page": page, "ageing_heading": selectors.ageing_heading(criteria["on"])}
+    return render(request, template, context)
 
 
 ARREARS_HEADER = [

@@ -9,6 +9,7 @@ which of their columns identify someone: erasure must be complete, so it is writ
 (`_scrub_*` below), tested by a scan of every text column of the database.
 """
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
@@ -17,7 +18,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from risorsa.coordination.models import Deadline
@@ -249,11 +251,13 @@ def _scrub_cases(customers: QuerySet[Customer]) -> None:
     protections = Protection.objects.filter(customer__in=customers)
     protections.update(reason="")
     MonitoringContact.objects.filter(protection__in=protections).update(outcome="")
-    ProtectionTransition.objects.filter(protection__in=protections).update(why="")
+    ProtectionTransition.objects.filter(protection__in=protections).update(why="", why_params=None)
     plans = RepaymentPlan.objects.filter(customer__in=customers)
     plans.exclude(shorter_choice_how="").update(shorter_choice_how=SCRUBBED)
-    PlanTransition.objects.filter(plan__in=plans).update(why="")
-    InterventionTransition.objects.filter(intervention__customer__in=customers).update(why="")
+    PlanTransition.objects.filter(plan__in=plans).update(why="", why_params=None)
+    InterventionTransition.objects.filter(intervention__customer__in=customers).update(
+        why="", why_params=None
+    )
 
 
 def _scrub_history(person_ids: list[int]) -> None:
@@ -311,10 +315,16 @@ def _scrub_imports(identities: dict[int, dict[str, str]]) -> None:
     codes = {identity["codice_fiscale"]: identity["pseudonym"] for identity in identities.values()}
     lines: set[tuple[int, int]] = set()
     for code, stand_in in codes.items():
-        issues = ImportIssue.objects.filter(Q(value__icontains=code) | Q(reason__icontains=code))
+        # the reason's parameters may name the code ("cliente già intestato al codice fiscale …")
+        issues = ImportIssue.objects.annotate(params_text=Cast("params", TextField())).filter(
+            Q(value__icontains=code) | Q(reason__icontains=code) | Q(params_text__icontains=code)
+        )
         lines.update(issues.values_list("run_id", "line"))
-        for issue in issues.only("pk", "reason"):
-            ImportIssue.objects.filter(pk=issue.pk).update(reason=_replace(issue.reason, code, stand_in))
+        for issue in issues.only("pk", "reason", "params"):
+            ImportIssue.objects.filter(pk=issue.pk).update(
+                reason=_replace(issue.reason, code, stand_in),
+                params=json.loads(_replace(json.dumps(issue.params), code, stand_in)),
+            )
         for run in ImportRun.objects.filter(failure__icontains=code).only("pk", "failure"):
             ImportRun.objects.filter(pk=run.pk).update(failure=_replace(run.failure, code, stand_in))
     for run_id, line in sorted(lines):

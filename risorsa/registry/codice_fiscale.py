@@ -29,11 +29,14 @@ _SHAPE = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}
 
 
 class CodiceFiscaleError(ValueError):
-    """An invalid codice fiscale; `reason` is the Italian explanation for the user."""
+    """An invalid codice fiscale; `reason` is the Italian explanation for the user; `code` and
+    `params` name it for whoever stores it and words it later (the importer's row report)."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, *, code: str, params: dict | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.code = code
+        self.params = params or {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +70,15 @@ def decode(value: str) -> DecodedCodiceFiscale:
     """Check shape, check character and date; return birth date, sex and birthplace code."""
     code = normalize(value)
     if len(code) != 16:
-        raise CodiceFiscaleError(_("deve avere 16 caratteri (ne ha %(count)d)") % {"count": len(code)})
+        raise CodiceFiscaleError(
+            _("deve avere 16 caratteri (ne ha %(count)d)") % {"count": len(code)},
+            code="length",
+            params={"count": len(code)},
+        )
     if not _SHAPE.fullmatch(code):
-        raise CodiceFiscaleError(_("formato non valido"))
+        raise CodiceFiscaleError(_("formato non valido"), code="format")
     if check_character(code[:15]) != code[15]:
-        raise CodiceFiscaleError(_("carattere di controllo errato"))
+        raise CodiceFiscaleError(_("carattere di controllo errato"), code="check")
     plain = dereference_omocode(code)
     day_number = int(plain[9:11])
     sex = "F" if day_number > 40 else "M"
@@ -80,7 +87,7 @@ def decode(value: str) -> DecodedCodiceFiscale:
     try:
         birth_date = date(year, _MONTHS[plain[8]], day)
     except ValueError as exc:
-        raise CodiceFiscaleError(_("data di nascita impossibile")) from exc
+        raise CodiceFiscaleError(_("data di nascita impossibile"), code="birth_date") from exc
     return DecodedCodiceFiscale(
         code=code,
         birth_date=birth_date,

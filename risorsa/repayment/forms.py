@@ -89,6 +89,20 @@ class SimulationForm(forms.Form):
             return None
         return ShorterChoice(on=data["shorter_choice_on"], how=data["shorter_choice_how"])
 
+    def clean_start_on(self):
+        """A plan starts today or later: an installment due in the past would be missed at once."""
+        start_on, today = self.cleaned_data["start_on"], timezone.localdate()
+        if start_on < today:
+            raise forms.ValidationError(
+                _(
+                    "La data della prima rata (%(day)s) è già passata: indica oggi (%(today)s) "
+                    "o un giorno successivo."
+                ),
+                code="past",
+                params={"day": start_on.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")},
+            )
+        return start_on
+
     def clean_debt(self):
         debt = self.cleaned_data["debt"]
         if debt <= 0:

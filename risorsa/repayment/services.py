@@ -7,11 +7,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from risorsa.coordination.services import meet_deadlines, open_deadline
 from risorsa.core.calendar import add_working_days
 from risorsa.core.exceptions import DomainError
 from risorsa.core.money import format_euro
+from risorsa.core.phrases import Phrase
 from risorsa.core.workflow import change_status
 from risorsa.ledger.access import require_party
 from risorsa.ledger.models import Bill, Customer
@@ -32,7 +34,7 @@ from risorsa.repayment.schedule import Terms, build
 from risorsa.repayment.selectors import offered_terms
 
 
-def _transition(*, plan: RepaymentPlan, to: str, by, why: str = "") -> None:
+def _transition(*, plan: RepaymentPlan, to: str, by, why: str | Phrase = "") -> None:
     """Move along the plan's pipeline and record it; anything else is refused in Italian."""
     require_party(customer=plan.customer, by=by)
     change_status(
@@ -183,7 +185,7 @@ def activate_plan(*, plan: RepaymentPlan, by, signed_on: date) -> RepaymentPlan:
             plan=plan,
             to=PlanStatus.ACTIVE,
             by=by,
-            why=_("firmato il %(day)s") % {"day": f"{signed_on:%d/%m/%Y}"},
+            why=Phrase(gettext_lazy("firmato il %(day)s"), day=signed_on),
         )
         plan.signed_on = signed_on
         plan.save(update_fields=["signed_on"])
@@ -202,7 +204,7 @@ def cancel_plan(*, plan: RepaymentPlan, by, why: str) -> RepaymentPlan:
     return plan
 
 
-def _end(plan: RepaymentPlan, *, to: str, on: date, by, why: str) -> None:
+def _end(plan: RepaymentPlan, *, to: str, on: date, by, why: str | Phrase) -> None:
     """Completed, lapsed or cancelled: the day it ended is kept and its bills are let go."""
     _transition(plan=plan, to=to, by=by, why=why)
     plan.ended_on = on
@@ -260,8 +262,11 @@ def follow_plan(*, plan: RepaymentPlan, today: date | None = None) -> RepaymentP
                 to=PlanStatus.LAPSED,
                 on=lapsed_on,
                 by=None,
-                why=_("%(missed)d rate non pagate al %(day)s")
-                % {"missed": plan.missed_allowed, "day": f"{lapsed_on:%d/%m/%Y}"},
+                why=Phrase(
+                    gettext_lazy("%(missed)d rate non pagate al %(day)s"),
+                    missed=plan.missed_allowed,
+                    day=lapsed_on,
+                ),
             )
         elif all(paid_days := [installment.paid_on for installment in installments]):
             _end(
@@ -269,7 +274,7 @@ def follow_plan(*, plan: RepaymentPlan, today: date | None = None) -> RepaymentP
                 to=PlanStatus.COMPLETED,
                 on=max(day for day in paid_days if day is not None),
                 by=None,
-                why=_("tutte le rate pagate"),
+                why=Phrase(gettext_lazy("tutte le rate pagate")),
             )
     return plan
 

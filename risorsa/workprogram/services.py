@@ -10,11 +10,13 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from risorsa.coordination.services import meet_deadlines, open_deadline, sla_rule
 from risorsa.core.calendar import add_working_days
 from risorsa.core.exceptions import DomainError, PermissionDenied
 from risorsa.core.money import format_euro, quantize
+from risorsa.core.phrases import Phrase
 from risorsa.core.workflow import change_status
 from risorsa.ledger.access import require_party
 from risorsa.ledger.models import Bill, Credit, CreditKind, CreditStatus, Customer
@@ -188,7 +190,7 @@ def _require_referral_party(referral: Referral, by) -> None:
         raise PermissionDenied(_("Questa persona non è seguita dalla tua organizzazione."))
 
 
-def _transition(referral: Referral, *, to: str, by, why: str = "") -> None:
+def _transition(referral: Referral, *, to: str, by, why: str | Phrase = "") -> None:
     change_status(
         referral,
         to=to,
@@ -423,7 +425,7 @@ def current_text(municipality: Organization) -> ContractText:
     return text
 
 
-def _contract_transition(contract: SocialContract, *, to: str, by, why: str = "", text=None) -> None:
+def _contract_transition(contract: SocialContract, *, to: str, by, why: str | Phrase = "", text=None) -> None:
     change_status(
         contract,
         to=to,
@@ -550,7 +552,7 @@ def publish_contract_text(
                 contract,
                 to=ContractStatus.TO_RESIGN,
                 by=by,
-                why=_("nuovo testo v%(version)s") % {"version": text.version},
+                why=Phrase(gettext_lazy("nuovo testo v%(version)s"), version=text.version),
                 text=text,
             )
             contract.save(update_fields=["status"])
@@ -829,7 +831,7 @@ def end_referral(*, referral: Referral, by, outcome: str, on: date | None = None
     day = _day(on)
     with transaction.atomic():
         referral = _locked(referral)
-        _transition(referral, to=ReferralStatus.ENDED, by=by, why=why or str(EndOutcome(outcome).label))
+        _transition(referral, to=ReferralStatus.ENDED, by=by, why=why or Phrase(EndOutcome(outcome).label))
         referral.outcome = outcome
         referral.ended_on = day
         referral.save(update_fields=["status", "outcome", "ended_on"])

@@ -23,7 +23,6 @@ from risorsa.coordination.models import Deadline
 from risorsa.core.money import quantize
 from risorsa.ledger.models import (
     Allocation,
-    Arrears,
     Bill,
     BillHold,
     Credit,
@@ -33,6 +32,7 @@ from risorsa.ledger.models import (
     ImportRun,
     Payment,
 )
+from risorsa.ledger.selectors import aged_amounts
 from risorsa.organizations.models import Membership, Organization, OrganizationKind
 from risorsa.protection import steps as protection_steps
 from risorsa.protection.models import Incident, Protection, ProtectionStatus
@@ -185,9 +185,13 @@ def test_nothing_in_the_demo_is_dated_after_today_and_no_open_deadline_is_months
     assert oldest.due_on >= today - timedelta(days=90)
     reminders = Q(step=protection_steps.PROTECTION_REVIEW)  # a reminder may be met before it shows
     assert not Deadline.objects.filter(met_on__lt=F("opened_on")).exclude(reminders).exists()
-    # the ages of what the customers owe, as of the last extraction: every bracket has some
-    ages = Arrears.objects.filter(service=Arrears.ALL).aggregate(
-        young=Sum("aged_0_30"), recent=Sum("aged_31_90"), old=Sum("aged_91_180"), oldest=Sum("aged_180")
+    # the ages of what the customers owe, today: every bracket has some
+    ages = (
+        Customer.objects.annotate(**aged_amounts(on=today))
+        .values("aged_0_30", "aged_31_90", "aged_91_180", "aged_180")
+        .aggregate(
+            young=Sum("aged_0_30"), recent=Sum("aged_31_90"), old=Sum("aged_91_180"), oldest=Sum("aged_180")
+        )
     )
     assert all(value and value > 0 for value in ages.values()), ages
 

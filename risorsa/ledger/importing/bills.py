@@ -1,7 +1,8 @@
 """`fatture`: the utility's open bills, one row per bill (formats/export-gestore.md §1)."""
 
+from collections.abc import Mapping
+
 from django.db import connection
-from django.utils.translation import gettext as _
 
 from risorsa.ledger.importing import fields
 from risorsa.ledger.importing.common import Context, Counts, Issue, run_checks
@@ -31,6 +32,8 @@ COLUMNS = (
 )
 OPTIONAL = ("indirizzo_fornitura", "codice_comune")
 REQUIRED = tuple(column for column in COLUMNS if column not in OPTIONAL)
+# An invalid value: column, value, reason (a code of reasons.REASONS) and its parameters.
+Problem = tuple[str, str, str, Mapping[str, object] | None]
 HOLDER = slice(0, 8)  # the columns of the customer and supply point, repeated on each of their bills
 BILL = slice(8, 13)
 
@@ -87,7 +90,7 @@ class Rows:
         self.territories = territories()
         self.last_holder: list[str] | None = None
         self.customer_code = self.supply_code = ""
-        self.last_holder_problems: list[tuple[str, str, str]] = []
+        self.last_holder_problems: list[Problem] = []
         self.last_keys: tuple | None = None
 
     def __call__(self, line: int, values: list[str]) -> list[Issue]:
@@ -120,22 +123,20 @@ class Rows:
         problems = list(self.last_holder_problems)
         bill = self._check_bill(values, problems)
         if problems:
-            return [Issue(line, column, value, reason) for column, value, reason in problems]
+            return [Issue(line, column, value, reason, params) for column, value, reason, params in problems]
         self.stager.add("stage_bill", (line, self.customer_code, self.supply_code, *bill))
         return NO_ISSUES
 
-    def _check_holder(self, line: int, holder: list[str]) -> list[tuple[str, str, str]]:
+    def _check_holder(self, line: int, holder: list[str]) -> list[Problem]:
         customer_code, code, surname, name, service_text, supply_text, address, territory = (
             v.strip() for v in holder
         )
-        problems = []
+        problems: list[Problem] = []
         municipality = None
         if territory:
             municipality = self.territories.get(territory.upper())
             if municipality is None:
-                problems.append(
-                    ("codice_comune", territory, _("nessun Comune con questo codice catastale usa Risorsa"))
-                )
+                problems.append(("codice_comune", territory, "territory_unknown", None))
         decoded = None
         service = None
         for column, value, check in (
@@ -147,23 +148,23 @@ class Rows:
             try:
                 check(value)
             except fields.FieldError as error:
-                problems.append((column, value, error.reason))
+                problems.append((column, value, error.reason, error.params))
         try:
             decoded = cf.decode(code) if code else None
             if decoded is None:
-                problems.append(("codice_fiscale", code, _("valore mancante")))
+                problems.append(("codice_fiscale", code, "missing", None))
         except cf.CodiceFiscaleError as error:
-            problems.append(("codice_fiscale", code, error.reason))
+            problems.append(("codice_fiscale", code, f"cf_{error.code}", error.params or None))
         try:
             service = fields.service(service_text)
         except fields.FieldError as error:
-            problems.append(("servizio", service_text, error.reason))
+            problems.append(("servizio", service_text, error.reason, error.params))
         supply_code = supply_text.upper()
         if service:
             try:
                 supply_code = fields.supply_point(supply_text, service)
             except fields.FieldError as error:
-                problems.append(("punto_fornitura", supply_text, error.reason))
+                problems.append(("punto_fornitura", supply_text, error.reason, error.params))
         if problems or decoded is None:
             return problems
         surname_clean, name_clean = " ".join(surname.upper().split()), " ".join(name.upper().split())
@@ -195,37 +196,37 @@ class Rows:
         return problems
 
     @staticmethod
-    def _check_bill(values: list[str], problems: list) -> tuple:
+    def _check_bill(values: list[str], problems: list[Problem]) -> tuple:
         number, issued_text, due_text, amount_text, residual_text = (v.strip() for v in values[BILL])
         issued = due = amount = residual = None
         try:
             fields.required(number, max_length=40)
         except fields.FieldError as error:
-            problems.append(("numero_fattura", number, error.reason))
+            problems.append(("numero_fattura", number, error.reason, error.params))
         try:
             issued = fields.iso_date(issued_text)
         except fields.FieldError as error:
-            problems.append(("data_emissione", issued_text, error.reason))
+            problems.append(("data_emissione", issued_text, error.reason, error.params))
         try:
             due = fields.iso_date(due_text)
         except fields.FieldError as error:
-            problems.append(("data_scadenza", due_text, error.reason))
+            problems.append(("data_scadenza", due_text, error.reason, error.params))
         try:
             amount = fields.cents(amount_text)
             if amount <= 0:
-                problems.append(("importo", amount_text, _("deve essere maggiore di zero")))
+                problems.append(("importo", amount_text, "not_positive", None))
         except fields.FieldError as error:
-            problems.append(("importo", amount_text, error.reason))
+            problems.append(("importo", amount_text, error.reason, error.params))
         try:
             residual = fields.cents(residual_text)
             if residual < 0:
-                problems.append(("importo_residuo", residual_text, _("non può essere negativo")))
+                problems.append(("importo_residuo", residual_text, "negative", None))
         except fields.FieldError as error:
-            problems.append(("importo_residuo", residual_text, error.reason))
+            problems.append(("importo_residuo", residual_text, error.reason, error.params))
         if issued and due and due < issued:
-            problems.append(("data_scadenza", due_text, _("precede la data di emissione")))
+            problems.append(("data_scadenza", due_text, "due_before_issue", None))
         if amount is not None and residual is not None and residual > amount:
-            problems.append(("importo_residuo", residual_text, _("maggiore dell'importo della fattura")))
+            problems.append(("importo_residuo", residual_text, "residual_over_amount", None))
         return (number, issued, due, amount, residual)
 
 
@@ -290,51 +291,19 @@ def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]
     number = values[BILL][0].strip()
     issues = []
     if customer_code in found.get("without_territory", {}) and not values[7].strip():
-        issues.append(
-            Issue(
-                line,
-                "codice_comune",
-                "",
-                _("manca il Comune della fornitura e il gestore non ha un Comune predefinito"),
-            )
-        )
+        issues.append(Issue(line, "codice_comune", "", "territory_missing"))
     if code in found.get("names_in_file", {}):
-        issues.append(
-            Issue(
-                line, "codice_fiscale", code, _("lo stesso codice fiscale compare con cognome e nome diversi")
-            )
-        )
+        issues.append(Issue(line, "codice_fiscale", code, "names_differ_in_file"))
     if customer_code in found.get("holders_in_file", {}):
-        issues.append(
-            Issue(
-                line,
-                "codice_cliente",
-                customer_code,
-                _("lo stesso cliente compare con codici fiscali diversi"),
-            )
-        )
+        issues.append(Issue(line, "codice_cliente", customer_code, "holders_differ_in_file"))
     if customer_code in found.get("holders_in_ledger", {}):
-        issues.append(
-            Issue(
-                line,
-                "codice_cliente",
-                customer_code,
-                _("cliente già intestato al codice fiscale %(code)s")
-                % {"code": found["holders_in_ledger"][customer_code]},
-            )
-        )
+        holder = found["holders_in_ledger"][customer_code]
+        issues.append(Issue(line, "codice_cliente", customer_code, "holder_in_ledger", {"code": holder}))
     if number in found.get("numbers_in_file", {}):
-        issues.append(Issue(line, "numero_fattura", number, _("numero fattura ripetuto nel file")))
+        issues.append(Issue(line, "numero_fattura", number, "bill_repeated_in_file"))
     if number in found.get("numbers_in_ledger", {}):
-        issues.append(
-            Issue(
-                line,
-                "numero_fattura",
-                number,
-                _("fattura già registrata per il cliente %(code)s")
-                % {"code": found["numbers_in_ledger"][number]},
-            )
-        )
+        owner = found["numbers_in_ledger"][number]
+        issues.append(Issue(line, "numero_fattura", number, "bill_in_ledger", {"code": owner}))
     return issues
 
 

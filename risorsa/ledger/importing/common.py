@@ -1,5 +1,6 @@
 """What every kind of file shares: the issue type and the context of one import."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,10 +11,13 @@ from risorsa.ledger.importing.staging import Stager
 
 @dataclass(frozen=True, slots=True)
 class Issue:
+    """An invalid row's value: `reason` is a code of `reasons.REASONS`, worded when shown."""
+
     line: int
     column: str
     value: str
     reason: str
+    params: Mapping[str, object] | None = None
 
 
 @dataclass

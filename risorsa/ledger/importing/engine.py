@@ -8,6 +8,7 @@ every invalid row is reported.
 
 import csv
 import errno
+import json
 import logging
 import tempfile
 import traceback
@@ -63,7 +64,8 @@ class _Issues:
             self.writer = csv.writer(self.spool)
         self.rows += 1
         for issue in issues:
-            self.writer.writerow([issue.line, issue.column, issue.value[:200], issue.reason[:300]])
+            params = json.dumps(issue.params) if issue.params else ""
+            self.writer.writerow([issue.line, issue.column, issue.value[:200], issue.reason, params])
             self.count += 1
 
     def save(self, run: ImportRun) -> None:
@@ -71,8 +73,17 @@ class _Issues:
             return
         self.spool.seek(0)
         batch = []
-        for line, column, value, reason in csv.reader(self.spool):
-            batch.append(ImportIssue(run=run, line=int(line), column=column, value=value, reason=reason))
+        for line, column, value, reason, params in csv.reader(self.spool):
+            batch.append(
+                ImportIssue(
+                    run=run,
+                    line=int(line),
+                    column=column,
+                    value=value,
+                    reason=reason,
+                    params=json.loads(params) if params else {},
+                )
+            )
             if len(batch) >= 5000:
                 ImportIssue.objects.bulk_create(batch)
                 batch = []

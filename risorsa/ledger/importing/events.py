@@ -1,7 +1,6 @@
 """`eventi`: dunning (reminders, formal notices) and meter events (reduction, cut, reconnection)."""
 
 from django.db import connection
-from django.utils.translation import gettext as _
 
 from risorsa.ledger.importing import fields
 from risorsa.ledger.importing.common import Context, Counts, Issue, run_checks
@@ -44,15 +43,15 @@ class Rows:
             try:
                 fields.required(value, max_length=limit)
             except fields.FieldError as error:
-                problems.append(Issue(line, column, value, error.reason))
+                problems.append(Issue(line, column, value, error.reason, error.params))
         kind = kind.upper()
         if kind not in METER and kind not in DUNNING:
-            problems.append(Issue(line, "tipo", kind, _("tipo di evento sconosciuto")))
+            problems.append(Issue(line, "tipo", kind, "event_kind_unknown"))
         occurred_on = None
         try:
             occurred_on = fields.iso_date(date_text)
         except fields.FieldError as error:
-            problems.append(Issue(line, "data_evento", date_text, error.reason))
+            problems.append(Issue(line, "data_evento", date_text, error.reason, error.params))
         if not problems:
             self.stager.add(
                 "stage_event",
@@ -92,20 +91,10 @@ def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]
     values = [value.strip() for value in values]
     external_id, customer_code, supply_code, *_rest = values
     reasons = [
-        ("ids_in_file", "id_evento", external_id, _("id evento ripetuto nel file")),
-        ("ids_in_ledger", "id_evento", external_id, _("evento già registrato con dati diversi")),
-        (
-            "unknown_customers",
-            "codice_cliente",
-            customer_code,
-            _("cliente sconosciuto: importa prima le fatture"),
-        ),
-        (
-            "unknown_supply_points",
-            "punto_fornitura",
-            supply_code.upper(),
-            _("punto di fornitura sconosciuto"),
-        ),
+        ("ids_in_file", "id_evento", external_id, "event_repeated_in_file"),
+        ("ids_in_ledger", "id_evento", external_id, "event_in_ledger"),
+        ("unknown_customers", "codice_cliente", customer_code, "customer_unknown"),
+        ("unknown_supply_points", "punto_fornitura", supply_code.upper(), "supply_point_unknown"),
     ]
     return [
         Issue(line, column, value, reason)

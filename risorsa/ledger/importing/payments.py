@@ -1,7 +1,6 @@
 """`pagamenti`: payments the utility received, including those settling the program's credits."""
 
 from django.db import connection
-from django.utils.translation import gettext as _
 
 from risorsa.ledger.importing import fields
 from risorsa.ledger.importing.common import Context, Counts, Issue, run_checks
@@ -54,21 +53,21 @@ class Rows:
             try:
                 check(value)
             except fields.FieldError as error:
-                problems.append(Issue(line, column, value, error.reason))
+                problems.append(Issue(line, column, value, error.reason, error.params))
         paid_on = amount = None
         try:
             paid_on = fields.iso_date(paid_text)
         except fields.FieldError as error:
-            problems.append(Issue(line, "data_pagamento", paid_text, error.reason))
+            problems.append(Issue(line, "data_pagamento", paid_text, error.reason, error.params))
         try:
             amount = fields.cents(amount_text)
             if amount <= 0:
-                problems.append(Issue(line, "importo", amount_text, _("deve essere maggiore di zero")))
+                problems.append(Issue(line, "importo", amount_text, "not_positive"))
         except fields.FieldError as error:
-            problems.append(Issue(line, "importo", amount_text, error.reason))
+            problems.append(Issue(line, "importo", amount_text, error.reason, error.params))
         channel = channel.upper()
         if channel and channel not in CHANNELS:
-            problems.append(Issue(line, "canale", channel, _("canale sconosciuto")))
+            problems.append(Issue(line, "canale", channel, "channel_unknown"))
         if not problems:
             self.stager.add(
                 "stage_payment",
@@ -128,22 +127,12 @@ def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]
     external_id, customer_code, number, _paid, _amount, _channel, reference = values
     reference = reference.upper()
     reasons = [
-        ("ids_in_file", "id_pagamento", external_id, _("id pagamento ripetuto nel file")),
-        ("ids_in_ledger", "id_pagamento", external_id, _("pagamento già registrato con dati diversi")),
-        (
-            "unknown_customers",
-            "codice_cliente",
-            customer_code,
-            _("cliente sconosciuto: importa prima le fatture"),
-        ),
-        ("unknown_bills", "numero_fattura", number, _("fattura sconosciuta per questo cliente")),
-        (
-            "unknown_references",
-            "riferimento",
-            reference,
-            _("nessun accredito con questo riferimento, cliente e importo"),
-        ),
-        ("references_in_file", "riferimento", reference, _("riferimento ripetuto nel file")),
+        ("ids_in_file", "id_pagamento", external_id, "payment_repeated_in_file"),
+        ("ids_in_ledger", "id_pagamento", external_id, "payment_in_ledger"),
+        ("unknown_customers", "codice_cliente", customer_code, "customer_unknown"),
+        ("unknown_bills", "numero_fattura", number, "bill_unknown"),
+        ("unknown_references", "riferimento", reference, "reference_unknown"),
+        ("references_in_file", "riferimento", reference, "reference_repeated_in_file"),
     ]
     issues = [
         Issue(line, column, value, reason)
@@ -151,15 +140,8 @@ def explain(line: int, values: list[str], found: dict[str, dict]) -> list[Issue]
         if value in found.get(key, {})
     ]
     if reference in found.get("references_settled", {}):
-        issues.append(
-            Issue(
-                line,
-                "riferimento",
-                reference,
-                _("accredito già applicato dal pagamento %(id)s")
-                % {"id": found["references_settled"][reference]},
-            )
-        )
+        settlement = found["references_settled"][reference]
+        issues.append(Issue(line, "riferimento", reference, "credit_applied", {"id": settlement}))
     return issues
 
 

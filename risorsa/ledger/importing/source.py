@@ -17,6 +17,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from risorsa.core.exceptions import DomainError
+from risorsa.ledger.importing import reasons
 from risorsa.ledger.importing.common import Issue
 
 CHUNK = 1 << 20
@@ -117,7 +118,7 @@ class Table:
     source: SourceFile
     delimiter: str
     index: dict[str, int]  # column name -> position in the file
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)  # reasons.warning()
     names: list[str] = field(default_factory=list)  # the header's cells, in order
 
     def rows(
@@ -172,12 +173,7 @@ class Table:
 
     def _nul_issues(self, line: int, cells: list[str]) -> list[Issue]:
         return [
-            Issue(
-                line,
-                self._column(position),
-                cell.replace("\x00", "\\0"),
-                _("contiene un carattere NUL (byte zero): il file è danneggiato"),
-            )
+            Issue(line, self._column(position), cell.replace("\x00", "\\0"), "nul")
             for position, cell in enumerate(cells)
             if "\x00" in cell
         ]
@@ -185,11 +181,7 @@ class Table:
     def _long_row_issues(self, line: int, cells: list[str]) -> list[Issue]:
         width = len(self.names)
         extra = self.delimiter.join(cells[width : width + 20])[:200].replace("\x00", "\\0")
-        reason = _(
-            "la riga ha %(cells)s campi, l'intestazione %(header)s: un delimitatore in più o una "
-            "virgoletta mancante"
-        ) % {"cells": len(cells), "header": width}
-        issues = [Issue(line, "", extra, reason)]
+        issues = [Issue(line, "", extra, "long_row", {"cells": len(cells), "header": width})]
         if self.source.has_nul:
             issues += self._nul_issues(line, cells[:width])
         return issues
@@ -262,13 +254,7 @@ def open_table(source: SourceFile, *, required: tuple[str, ...], optional: tuple
     unknown = [name for name in names if name and name not in known]
     warnings = []
     if unknown:
-        warnings.append(_("Colonne sconosciute ignorate: %(columns)s.") % {"columns": ", ".join(unknown)})
+        warnings.append(reasons.warning("unknown_columns", columns=", ".join(unknown)))
     if source.unterminated and source.data_lines:
-        warnings.append(
-            _(
-                "L'ultima riga (riga %(line)s) non termina con un a capo: il file potrebbe essere stato "
-                "troncato. Verifica che i suoi valori, per esempio l'importo, siano completi."
-            )
-            % {"line": source.data_lines + 1}
-        )
+        warnings.append(reasons.warning("unterminated", line=source.data_lines + 1))
     return Table(source=source, delimiter=delimiter, index=index, warnings=warnings, names=names)

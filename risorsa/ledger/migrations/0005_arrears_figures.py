@@ -6,11 +6,8 @@ from django.db import migrations, models
 
 
 def compute_figures(apps, schema_editor):
-    """The figures of the customers already in the ledger (set-based SQL on the tables as they
-    stand at this migration)."""
-    from risorsa.ledger.figures import refresh_all
-
-    refresh_all()
+    """Left to 0007_ageing_from_today: the figures' SQL is today's, which writes the table as it
+    stands after that migration (without the ageing columns this one adds)."""
 
 
 

@@ -1,4 +1,5 @@
-from datetime import date
+import csv
+from datetime import date, timedelta
 from pathlib import Path
 
 from risorsa.ledger import services
@@ -43,3 +44,54 @@ def import_payments(utility, rows: list[tuple], folder: Path | None = None) -> I
     path = folder / f"pagamenti-{rows[0][0]}-{len(rows)}.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return import_file(utility, "pagamenti", path)
+
+
+BILLS_HEADER = (
+    "codice_cliente;codice_fiscale;cognome;nome;servizio;punto_fornitura;indirizzo_fornitura;"
+    "numero_fattura;data_emissione;data_scadenza;importo;importo_residuo"
+)
+
+
+def _holders() -> list[list[str]]:
+    """Customer, holder and supply point columns of the sample's rows (one per supply point)."""
+    with (SAMPLES / "fatture_ok.csv").open(encoding="utf-8") as sample:
+        rows = list(csv.reader(sample, delimiter=";"))[1:]
+    return list({row[5]: row[:7] for row in rows}.values())
+
+
+HOLDERS = _holders()
+
+
+def euro_text(value: int) -> str:
+    return f"{value // 100},{value % 100:02d}"
+
+
+def bills_file(folder, rows, number: int, as_of: date) -> Path:
+    """A bills file extracted on `as_of`: rows of (supply point of HOLDERS, which of its bills,
+    amount in cents, percent still unpaid, days past due on `as_of`)."""
+    lines = [BILLS_HEADER]
+    seen = set()
+    for holder, which, amount, percent, late in rows:
+        columns = HOLDERS[holder]
+        bill_number = f"P/{columns[5]}/{which}"
+        if bill_number in seen:  # one row per bill in a file
+            continue
+        seen.add(bill_number)
+        due = as_of - timedelta(days=late)
+        issued = due - timedelta(days=20)
+        residual = amount * percent // 100
+        lines.append(
+            ";".join(
+                [
+                    *columns,
+                    bill_number,
+                    f"{issued:%d/%m/%Y}",
+                    f"{due:%d/%m/%Y}",
+                    euro_text(amount),
+                    euro_text(residual),
+                ]
+            )
+        )
+    path = folder / f"fatture-{number}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

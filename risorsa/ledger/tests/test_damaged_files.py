@@ -103,8 +103,8 @@ def test_a_last_line_without_its_line_ending_is_imported_with_a_warning_naming_i
     content = "\n".join(sample_lines()).encode()[:-1]  # "13,81" cut to "13,8", no line ending
     run = import_file(utility, "fatture", write(tmp_path, content))
     assert run.status == ImportStatus.DONE
-    assert len(run.warnings) == 1
-    assert "riga 46" in run.warnings[0] and "troncato" in run.warnings[0]
+    assert run.warnings == [{"reason": "unterminated", "params": {"line": 46}}]  # worded when shown
+    assert "riga 46" in run.warning_texts[0] and "troncato" in run.warning_texts[0]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -112,7 +112,7 @@ def test_a_last_line_without_its_line_ending_is_imported_with_a_warning_naming_i
 def test_the_shared_samples_end_with_a_line_ending_and_get_no_such_warning(utility, name):
     assert (SAMPLES / name).read_bytes().endswith(b"\n")
     run = import_sample(utility, "fatture", name)
-    assert not any("a capo" in warning for warning in run.warnings)
+    assert not any("a capo" in warning for warning in run.warning_texts)
 
 
 # 3. More cells than the header
@@ -126,7 +126,8 @@ def test_a_row_with_more_cells_than_the_header_is_an_invalid_row(utility, tmp_pa
     assert run.status == ImportStatus.REJECTED
     issue = ImportIssue.objects.get(run=run)
     assert issue.line == 3
-    assert issue.reason.startswith(f"la riga ha {HEADER_WIDTH + 1} campi, l'intestazione {HEADER_WIDTH}")
+    assert (issue.reason, issue.params) == ("long_row", {"cells": HEADER_WIDTH + 1, "header": HEADER_WIDTH})
+    assert issue.reason_text.startswith(f"la riga ha {HEADER_WIDTH + 1} campi, l'intestazione {HEADER_WIDTH}")
     assert issue.value == "IN PIÙ"
     assert nothing_written()
 
@@ -138,7 +139,7 @@ def test_a_row_of_two_million_cells_is_an_invalid_row(utility, tmp_path):
     run = import_file(utility, "fatture", write(tmp_path, as_bytes(lines)))
     assert run.status == ImportStatus.REJECTED
     issue = ImportIssue.objects.get(run=run)
-    assert issue.line == 6 and "2000012 campi" in issue.reason
+    assert issue.line == 6 and "2000012 campi" in issue.reason_text
     assert nothing_written()
 
 
@@ -172,7 +173,7 @@ def test_a_nul_byte_is_an_invalid_row_naming_line_and_column(utility, tmp_path):
     assert run.status == ImportStatus.REJECTED
     issue = ImportIssue.objects.get(run=run)
     assert (issue.line, issue.column, issue.value) == (4, "cognome", "RO\\0SSI")
-    assert "NUL" in issue.reason
+    assert "NUL" in issue.reason_text
     assert nothing_written()
 
 

@@ -1,9 +1,11 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from risorsa.coordination.models import Deadline
 from risorsa.core.exceptions import DomainError
@@ -18,6 +20,7 @@ from risorsa.repayment.selectors import is_eligible_for_help
 
 # 383,26 € over 900 € of monthly income: at most 135 € a month, so 3 installments of 127,75/127,75/127,76.
 TERMS = Terms(debt=Decimal("383.26"), monthly_income=Decimal("900.00"), start_on=date(2010, 4, 1))
+SIMULATED_ON = datetime(2010, 3, 25, 10, tzinfo=ZoneInfo("Europe/Rome"))
 
 
 @pytest.fixture
@@ -194,6 +197,30 @@ def test_the_plan_lapses_at_two_missed_installments_and_completes_when_all_are_p
 
 
 @pytest.mark.django_db
+def test_the_reasons_the_system_gives_for_a_plans_steps_are_stored_unworded_and_read_in_each_language(
+    client_for, utility, users
+):
+    # given a plan signed on 25/03/2010 that lapses at its second missed installment
+    plan = active_plan(sample_customer(utility), users)
+    services.follow_plan(plan=plan, today=date(2010, 5, 11))
+    # then the rows keep the message and its data, not a sentence in the language of that moment
+    stored = list(plan.transitions.exclude(why="").values_list("to_status", "why", "why_params"))
+    assert stored == [
+        ("attiva", "firmato il %(day)s", {"day": {"date": "2010-03-25"}}),
+        ("decaduta", "%(missed)d rate non pagate al %(day)s", {"missed": 2, "day": {"date": "2010-05-11"}}),
+    ]
+    # and the plan's page words them for its reader
+    page = client_for("comune.operatore").get(reverse("repayment:detail", args=[plan.pk])).content.decode()
+    assert "firmato il 25/03/2010" in page and "2 rate non pagate al 11/05/2010" in page
+    english = client_for("comune.operatore")
+    english.cookies["django_language"] = "en"
+    page = english.get(reverse("repayment:detail", args=[plan.pk])).content.decode()
+    with translation.override("en"):
+        signed = translation.gettext("firmato il %(day)s") % {"day": "25/03/2010"}
+    assert signed in page and "firmato il" not in page
+
+
+@pytest.mark.django_db
 def test_a_customer_has_not_kept_to_a_plan_before_any_installment_is_due(utility, users):
     # given a plan signed on 25/03 whose first installment is due on 01/04
     customer = sample_customer(utility)
@@ -227,6 +254,7 @@ def test_a_payments_file_pays_the_installments_of_active_plans(utility, users, t
 
 
 @pytest.mark.django_db
+@time_machine.travel(SIMULATED_ON, tick=False)  # the first installment, 01/04/2010, is ahead
 def test_the_simulator_updates_the_schedule_and_saves_a_draft(client_for, utility):
     customer = sample_customer(utility)
     client = client_for("comune.operatore")
@@ -254,6 +282,35 @@ def test_the_simulator_updates_the_schedule_and_saves_a_draft(client_for, utilit
     plan = RepaymentPlan.objects.get()
     assert response["Location"] == reverse("repayment:detail", args=[plan.pk])
     assert client_for("comune.lettore").post(url, data).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_simulator_refuses_a_first_installment_in_the_past_and_says_which_field(client_for, utility):
+    customer = sample_customer(utility)
+    client = client_for("comune.operatore")
+    url = reverse("repayment:simulate", args=[customer.pk])
+    data = {
+        "bills": [bill.pk for bill in customer.bills.filter(residual__gt=0)],
+        "debt": "383,26",
+        "monthly_income": "900,00",
+        "share": "15",
+        "max_months": "12",
+        "minimum_installment": "25,00",
+        "annual_rate": "0",
+    }
+    with time_machine.travel(SIMULATED_ON, tick=False):
+        yesterday = client.get(
+            url, data | {"start_on": "24/03/2010"}, HTTP_HX_REQUEST="true"
+        ).content.decode()
+        today = client.get(url, data | {"start_on": "25/03/2010"}, HTTP_HX_REQUEST="true").content.decode()
+        saved = client.post(url, data | {"start_on": "24/03/2010"})
+    assert (
+        "Prima rata il: La data della prima rata (24/03/2010) è già passata: indica oggi (25/03/2010) "
+        "o un giorno successivo." in yesterday
+    )
+    assert "3 rate da 127,75" not in yesterday and "3 rate da 127,75" in today
+    assert saved.status_code == 200 and not RepaymentPlan.objects.exists()
+    assert saved.context["form"].errors["start_on"][0].startswith("La data della prima rata (24/03/2010)")
 
 
 @pytest.mark.django_db
@@ -362,6 +419,7 @@ def test_energy_debts_and_water_without_notice_keep_the_shortest_plan(utility, u
 
 
 @pytest.mark.django_db
+@time_machine.travel(SIMULATED_ON, tick=False)  # the first installment, 01/04/2010, is ahead
 def test_the_simulator_offers_the_regulated_water_plan_and_records_a_documented_choice(
     client_for, utility, tmp_path
 ):

@@ -67,7 +67,7 @@ class Command(BaseCommand):
         return utility
 
     def _summary(self, run) -> None:
-        for warning in run.warnings:
+        for warning in run.warning_texts:
             self.stdout.write(self.style.WARNING(f"Avviso: {warning}"))
         if run.status == ImportStatus.DONE:
             self.stdout.write(
