@@ -16,6 +16,7 @@ ACTIONS = Actions(
     SpotIntervention,
     subject="intervention",
     url="interventions:action",
+    whom=lambda intervention: intervention.customer.holder,
     actions=[
         Action(
             "confirm",
@@ -54,6 +55,10 @@ ACTIONS = Actions(
             form="risorsa.interventions.forms.WithdrawForm",
             done=_("Intervento ritirato: le fatture e il budget sono di nuovo liberi."),
             danger=True,
+            consequence=_(
+                "L'intervento è ritirato e non si può riprendere: le sue fatture e la sua parte del "
+                "budget tornano libere."
+            ),
         ),
         Action(
             "cancel",
@@ -64,6 +69,10 @@ ACTIONS = Actions(
             form="risorsa.interventions.forms.CancelForm",
             done=_("Intervento annullato: le fatture sono di nuovo libere."),
             danger=True,
+            consequence=_(
+                "L'intervento è annullato perché l'utente non ha pagato la sua quota: le sue fatture "
+                "tornano libere."
+            ),
         ),
     ],
 )

@@ -35,13 +35,24 @@ class ProposeForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
+    columns = {"year": "col-auto", "amount": "col-auto"}  # partials/form_fields.html, in a row
     year = forms.IntegerField(label=_("anno"), min_value=2000, max_value=2100)
     amount = EuroFormField(label=_("stanziamento"), min_value=Decimal(0))
 
 
 class WithdrawForm(forms.Form):
-    why = forms.CharField(label=_("motivo del ritiro"), max_length=500)
+    why = forms.CharField(
+        label=_("motivo del ritiro"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Scrivi perché l'intervento viene ritirato.")},
+    )
 
 
 class CancelForm(forms.Form):
-    why = forms.CharField(label=_("motivo dell'annullamento"), max_length=500)
+    why = forms.CharField(
+        label=_("motivo dell'annullamento"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Scrivi perché l'intervento viene annullato.")},
+    )

@@ -80,19 +80,20 @@ def _detail_context(intervention, **extra) -> dict:
     }
 
 
+# A GET (or a first POST of a danger action) shows the action's own page, which confirms it.
 @membership_required(kinds=BOTH)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def intervention_action(request, pk, action):
     intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
-    performed, form, refusal = ACTIONS.dispatch(
-        name=action, subject=intervention, user=request.user, data=request.POST
-    )
-    if not refusal:
-        messages.success(request, str(performed.done))
+    answer = ACTIONS.answer(request, name=action, subject=intervention)
+    if answer.done:
+        messages.success(request, str(answer.action.done))
         return redirect(intervention)
-    intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
     record_access(request, rows=1, person_id=intervention.customer.person_id)
-    context = _detail_context(intervention, error=refusal, failed=action, failed_form=form)
+    if answer.page is not None:
+        return answer.page
+    intervention = selectors.get_intervention_for(membership=request.membership, pk=pk)
+    context = _detail_context(intervention, error=answer.refusal, failed=action, failed_form=answer.form)
     return render(request, "interventions/intervention_detail.html", context, status=400)
 
 

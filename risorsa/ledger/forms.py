@@ -59,6 +59,8 @@ class ImportUploadForm(forms.Form):
 
 
 class ArrearsFilterForm(forms.Form):
+    columns = {"q": "col-12 col-lg-6"}  # the search on a line of its own, the filters below it
+
     q = forms.CharField(
         label=_("Cerca per nome, codice fiscale o codice cliente"),
         required=False,

@@ -17,6 +17,11 @@ kind, role or subject's status does not match (`by=None` is the system, a file o
 follow-up); the view dispatches a POST to the service with the action's form (`dispatch`); the
 `{% action_buttons subject %}` tag renders the actions the member may do now; the API will expose
 the same. No template repeats a rule as `{% if kind == … and status == … %}`.
+
+An action marked `danger` (it ends, cancels, rejects, revokes or withdraws something) is never done
+in one click: its button opens its page (a GET on the action's URL, or a POST without `confirm`),
+which says what will happen to whom and asks for the reason, and only the POST sent from there,
+with `confirm`, does it (`Actions.answer`).
 """
 
 from collections.abc import Callable, Iterable
@@ -28,11 +33,13 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from risorsa.core.exceptions import DomainError, PermissionDenied
 from risorsa.organizations.models import Membership
@@ -58,6 +65,7 @@ class Action:
     form: str | None = None
     done: str | Promise = ""
     danger: bool = False
+    consequence: str | Promise = ""
     help: str | Promise = ""
     party: Callable[[Any, Membership], bool] | None = field(default=None, repr=False)
     service: Callable[..., Any] | None = field(default=None, repr=False)
@@ -67,6 +75,8 @@ class Action:
         self.kinds = tuple(self.kinds)
         self.roles = tuple(self.roles)
         self.statuses = None if self.statuses is None else tuple(self.statuses)
+        if self.danger and self.form is None:
+            raise ImproperlyConfigured(f"Action {self.name!r} is dangerous: its form asks for the reason.")
 
     def permits(self, membership: Membership | None) -> bool:
         """The member's organization kind and role may do it."""
@@ -104,13 +114,51 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class Actions:
-    """A model's declared actions, registered for the `{% action_buttons %}` tag."""
+def none_chosen(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The choices of a danger action's reason, with an empty first one: none is chosen for the
+    member, who picks one (the field is required)."""
+    return [("", gettext_lazy("— scegli —")), *choices]
 
-    def __init__(self, model: type[models.Model], *, subject: str, url: str, actions: Iterable[Action]):
+
+CONFIRM = "confirm"  # the field of the POST that confirms a danger action, sent from its page
+
+
+@dataclass
+class Answer:
+    """What an action's URL answers: `done`, or the page to show (`page`: the action's own page, to
+    confirm it or refused there), or a refusal to show on the subject's page with the bound form."""
+
+    action: Action
+    form: forms.Form | None = None
+    refusal: str = ""
+    page: HttpResponse | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.page is None and not self.refusal
+
+
+class Actions:
+    """A model's declared actions, registered for the `{% action_buttons %}` tag.
+
+    `whom`: who the subject is about, as the action's page names them (the customer's holder);
+    `back`: the subject's page, where the action's page goes back to (its `get_absolute_url`)."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        subject: str,
+        url: str,
+        actions: Iterable[Action],
+        whom: Callable[[Any], str] | None = None,
+        back: Callable[[Any], str] | None = None,
+    ):
         self.model = model
         self.subject = subject
         self.url = url
+        self.whom = whom
+        self.back = back or (lambda subject: subject.get_absolute_url())
         self._actions = {action.name: action for action in actions}
         _tables[model] = self
 
@@ -180,18 +228,24 @@ class Actions:
     def action_url(self, subject: Any, action: Action) -> str:
         return reverse(self.url, args=[subject.pk, action.name])
 
-    def dispatch(self, *, name: str, subject: Any, user, data) -> tuple[Action, forms.Form | None, str]:
-        """Run action `name` on `subject` for a POST: (action, bound form, refusal or "").
-
-        An unknown action is not found (404); one the member's kind or role may never do is
-        forbidden (403), as the views' guards answer, before the form is read.
-        """
+    def _named(self, name: str, *, user) -> Action:
+        """Action `name`, for a member whose kind and role may do it: an unknown action is not found
+        (404), one the member may never do is forbidden (403), as the views' guards answer."""
         try:
             action = self._actions[name]
         except KeyError:
             raise Http404(_("Operazione sconosciuta.")) from None
         if not action.permits(membership_for(user=user)):
             raise Forbidden(_("Il tuo ruolo non consente questa operazione."))
+        return action
+
+    def dispatch(self, *, name: str, subject: Any, user, data) -> tuple[Action, forms.Form | None, str]:
+        """Run action `name` on `subject` for a POST: (action, bound form, refusal or "").
+
+        An unknown action is not found (404); one the member's kind or role may never do is
+        forbidden (403), as the views' guards answer, before the form is read.
+        """
+        action = self._named(name, user=user)
         form = action.build_form(subject, data)
         if form is not None and not form.is_valid():
             return action, form, _("Controlla i dati inseriti.")
@@ -201,6 +255,60 @@ class Actions:
         except DomainError as refused:
             return action, form, refused.message
         return action, form, ""
+
+    def answer(self, request: HttpRequest, *, name: str, subject: Any) -> Answer:
+        """What the action's URL answers to `request`.
+
+        A GET shows the action's own page (its form, what will happen, a button to confirm), and so
+        does a POST of a danger action without `confirm`: nothing is done yet. Any other POST is
+        dispatched (404, 403, or done, or refused); a danger action refused after its confirmation
+        shows its page again, with the errors (400).
+        """
+        action = self._named(name, user=request.user)
+        if request.method != "POST" or (action.danger and not request.POST.get(CONFIRM)):
+            return Answer(action, page=self._page(request, action, subject))
+        _action, form, refusal = self.dispatch(
+            name=name, subject=subject, user=request.user, data=request.POST
+        )
+        if refusal and action.danger:
+            page = self._page(request, action, subject, form=form, refusal=refusal)
+            return Answer(action, form, refusal, page=page)
+        return Answer(action, form, refusal)
+
+    def _page(
+        self, request: HttpRequest, action: Action, subject: Any, *, form=None, refusal=""
+    ) -> HttpResponse:
+        """The action's own page: what it does to whom, its form (the reason asked anew, never
+        preselected) and the button that confirms it; or why it cannot be done now."""
+        try:
+            self.check(action, subject=subject, by=request.user)
+        except DomainError as refused:
+            possible, now = False, refused.message
+        else:
+            possible = action.applies_to(subject)
+            now = "" if possible else _("«%(action)s» non si può fare ora.") % {"action": action.label}
+        invalid = form is not None and bool(form.errors)
+        refusal = "" if invalid else (refusal or now)  # a form's errors are said by its summary
+        if form is None:
+            form = action.build_form(subject)
+        context = {
+            "action": action,
+            "subject": subject,
+            "whom": self.whom(subject) if self.whom else "",
+            "form": form if possible else None,
+            "possible": possible,
+            "url": self.action_url(subject, action),
+            "back": self.back(subject),
+            "refusal": refusal,
+            "confirm": CONFIRM,
+        }
+        status = 400 if refusal or invalid else 200
+        return render(request, "organizations/action_page.html", context, status=status)
+
+
+def declared_tables() -> list[Actions]:
+    """Every model's declared actions (the tests check each danger one)."""
+    return list(_tables.values())
 
 
 def actions_for(model: type[models.Model]) -> Actions:

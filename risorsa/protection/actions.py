@@ -14,6 +14,7 @@ ACTIONS = Actions(
     Protection,
     subject="protection",
     url="protection:action",
+    whom=lambda protection: protection.customer.holder,
     actions=[
         Action(
             "activate",
@@ -42,6 +43,10 @@ ACTIONS = Actions(
             form="risorsa.protection.forms.SuspendForm",
             done=_("Tutela sospesa."),
             danger=True,
+            consequence=_(
+                "Da oggi la tutela è sospesa, con il motivo che scrivi qui: resta sospesa finché "
+                "non la riattivi."
+            ),
         ),
         Action(
             "contact",
@@ -61,6 +66,10 @@ ACTIONS = Actions(
             form="risorsa.protection.forms.EndForm",
             done=_("Tutela cessata."),
             danger=True,
+            consequence=_(
+                "Da oggi il cliente non è più tutelato e la tutela non si può riattivare: per "
+                "tutelarlo di nuovo si propone una nuova tutela. La tutela cessata resta nella storia."
+            ),
         ),
     ],
 )

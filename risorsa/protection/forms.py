@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from risorsa.organizations.actions import none_chosen
 from risorsa.protection.models import ContactChannel, EndReason, ProtectionStatus
 from risorsa.registry.forms import DateInput
 from risorsa.repayment.models import PlanStatus
@@ -26,11 +27,19 @@ class ActivateForm(forms.Form):
 
 
 class SuspendForm(forms.Form):
-    why = forms.CharField(label=_("motivo della sospensione"), widget=forms.Textarea(attrs={"rows": 2}))
+    why = forms.CharField(
+        label=_("motivo della sospensione"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Scrivi perché la tutela viene sospesa.")},
+    )
 
 
 class EndForm(forms.Form):
-    reason = forms.ChoiceField(label=_("motivo della cessazione"), choices=EndReason.choices)
+    reason = forms.ChoiceField(
+        label=_("motivo della cessazione"),
+        choices=none_chosen(EndReason.choices),
+        error_messages={"required": _("Scegli il motivo della cessazione.")},
+    )
     note = forms.CharField(label=_("nota"), required=False, max_length=500)
 
 

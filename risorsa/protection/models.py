@@ -121,6 +121,11 @@ class Protection(models.Model):
     def in_force(self) -> bool:
         return self.status == ProtectionStatus.ACTIVE
 
+    @property
+    def is_open(self) -> bool:
+        """Proposed, active or suspended: in course, so no other is proposed for the customer."""
+        return self.status in OPEN_STATUSES
+
 
 class ProtectionTransition(TransitionRecord):
     """Every change of a protection's status (append-only): who, when, from, to, why, in effect from when.

@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -17,12 +17,33 @@ from risorsa.ledger.models import Customer, MeterEvent, MeterEventKind
 from risorsa.ledger.selectors import MONEY, balance_of
 from risorsa.organizations.models import Membership
 from risorsa.protection import steps
-from risorsa.protection.models import Incident, Protection, ProtectionStatus, ProtectionTransition
+from risorsa.protection.models import (
+    OPEN_STATUSES,
+    Incident,
+    Protection,
+    ProtectionStatus,
+    ProtectionTransition,
+)
 from risorsa.registry.models import Isee
 from risorsa.repayment.models import RepaymentPlan
 
 RECENT_DAYS = 30
 REVIEW_SOON_DAYS = 30
+
+
+def open_protection_for(*, customer: Customer) -> Protection | None:
+    """The customer's protection in course (proposed, active or suspended): there is at most one."""
+    return Protection.objects.filter(customer=customer, status__in=OPEN_STATUSES).first()
+
+
+def latest_protection_for(*, customer: Customer) -> Protection | None:
+    """The customer's protection in course, else their latest one (ended), else None: what the
+    customer's page links to, of a customer the member already sees."""
+    return (
+        Protection.objects.filter(customer=customer)
+        .order_by(Case(When(status__in=OPEN_STATUSES, then=0), default=1), "-proposed_on", "-pk")
+        .first()
+    )
 
 
 def protections_for(
@@ -161,6 +182,11 @@ def evaluation_queue_for(*, membership: Membership | None) -> QuerySet[Deadline]
             customer_code=Subquery(customers.values("code")[:1]),
             reduced_on=Subquery(last_reduction.values("occurred_on")[:1]),
             reduction_kind=Subquery(last_reduction.values("kind")[:1]),
+            open_protection=Subquery(
+                Protection.objects.filter(customer=OuterRef("subject_id"), status__in=OPEN_STATUSES).values(
+                    "pk"
+                )[:1]
+            ),
         )
         .order_by("due_on", "pk")
     )

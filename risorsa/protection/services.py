@@ -73,6 +73,21 @@ def _locked(protection: Protection) -> Protection:
     return Protection.objects.select_for_update().select_related("customer__person").get(pk=protection.pk)
 
 
+class AlreadyProtected(DomainError):
+    """The customer has a protection in course (proposed, active or suspended): `protection`, named
+    in the message, which the page links to."""
+
+    def __init__(self, protection: Protection):
+        super().__init__(
+            _(
+                "Questo cliente ha già una tutela in corso (stato: %(status)s, proposta il %(day)s): "
+                "non se ne propone un'altra."
+            )
+            % {"status": protection.get_status_display(), "day": protection.proposed_on.strftime("%d/%m/%Y")}
+        )
+        self.protection = protection
+
+
 def propose_protection(*, customer: Customer, reason: str, by, on: date | None = None) -> Protection:
     """Propose a protection for a customer; at most one protection is open per customer."""
     require_party(customer=customer, by=by)
@@ -82,8 +97,9 @@ def propose_protection(*, customer: Customer, reason: str, by, on: date | None =
         raise DomainError(_("Scrivi la motivazione della tutela."))
     with transaction.atomic():
         Customer.objects.select_for_update().filter(pk=customer.pk).first()
-        if Protection.objects.filter(customer=customer, status__in=OPEN_STATUSES).exists():
-            raise DomainError(_("Questo cliente ha già una tutela proposta, attiva o sospesa."))
+        existing = Protection.objects.filter(customer=customer, status__in=OPEN_STATUSES).first()
+        if existing is not None:
+            raise AlreadyProtected(existing)
         protection = Protection.objects.create(
             customer=customer, reason=reason, created_by=by, proposed_on=proposed_on
         )

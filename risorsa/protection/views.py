@@ -51,19 +51,25 @@ def protection_create(request, customer_pk):
     customer = get_object_or_404(
         Customer.objects.visible_to(request.membership).select_related("person", "utility"), pk=customer_pk
     )
+    # A customer with a protection in course gets no form to fill in vain: its page names it.
+    existing = selectors.open_protection_for(customer=customer)
+    refusal = services.AlreadyProtected(existing).message if existing else ""
     form = ProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             protection = services.propose_protection(
                 customer=customer, reason=form.cleaned_data["reason"], by=request.user
             )
+        except services.AlreadyProtected as refused:
+            existing, refusal = refused.protection, refused.message
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Tutela proposta."))
             return redirect(protection)
     record_access(request, rows=1, person_id=customer.person_id)
-    return render(request, "protection/protection_form.html", {"form": form, "customer": customer})
+    context = {"form": form, "customer": customer, "existing": existing, "refusal": refusal}
+    return render(request, "protection/protection_form.html", context)
 
 
 @membership_required(kinds=MUNICIPALITY)
@@ -84,18 +90,24 @@ def protection_history(request, pk):
 
 
 # Every action is a municipality writer's: a reader is refused before any protection is looked up.
+# A GET (or a first POST of a danger action) shows the action's own page, which confirms it.
 @membership_required(kinds=MUNICIPALITY, roles=WRITERS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def protection_action(request, pk, action):
     protection = selectors.get_protection_for(membership=request.membership, pk=pk)
-    performed, form, refusal = ACTIONS.dispatch(
-        name=action, subject=protection, user=request.user, data=request.POST
-    )
-    if not refusal:
-        messages.success(request, str(performed.done))
+    answer = ACTIONS.answer(request, name=action, subject=protection)
+    if answer.done:
+        messages.success(request, str(answer.action.done))
         return redirect(protection)
     record_access(request, rows=1, person_id=protection.customer.person_id)
-    context = {"protection": protection, "error": refusal, "failed": action, "failed_form": form}
+    if answer.page is not None:
+        return answer.page
+    context = {
+        "protection": protection,
+        "error": answer.refusal,
+        "failed": action,
+        "failed_form": answer.form,
+    }
     return render(request, "protection/protection_detail.html", context, status=400)
 
 

@@ -16,6 +16,7 @@ ACTIONS = Actions(
     RepaymentPlan,
     subject="plan",
     url="repayment:action",
+    whom=lambda plan: plan.customer.holder,
     actions=[
         Action(
             "propose",
@@ -43,6 +44,10 @@ ACTIONS = Actions(
             form="risorsa.repayment.forms.ReasonForm",
             done=_("Piano annullato."),
             danger=True,
+            consequence=_(
+                "Il piano è annullato e non si può riprendere: le sue fatture tornano libere per un "
+                "nuovo piano o un altro strumento."
+            ),
         ),
         Action(
             "approve",
@@ -61,6 +66,10 @@ ACTIONS = Actions(
             form="risorsa.repayment.forms.ReasonForm",
             done=_("Piano rifiutato."),
             danger=True,
+            consequence=_(
+                "Il piano è annullato: il Comune legge il motivo e può prepararne un altro; le sue "
+                "fatture tornano libere."
+            ),
         ),
     ],
 )

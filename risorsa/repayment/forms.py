@@ -123,7 +123,11 @@ class SimulationForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    why = forms.CharField(label=_("motivo"), widget=forms.Textarea(attrs={"rows": 2}))
+    why = forms.CharField(
+        label=_("motivo"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Scrivi il motivo.")},
+    )
 
 
 class SignatureForm(forms.Form):

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from risorsa.audit.services import record_access
 from risorsa.core.exceptions import DomainError
@@ -92,19 +92,20 @@ def _detail_context(plan, **extra) -> dict:
     }
 
 
+# A GET (or a first POST of a danger action) shows the action's own page, which confirms it.
 @membership_required(kinds=BOTH)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_action(request, pk, action):
     plan = selectors.get_plan_for(membership=request.membership, pk=pk)
-    performed, form, refusal = ACTIONS.dispatch(
-        name=action, subject=plan, user=request.user, data=request.POST
-    )
-    if not refusal:
-        messages.success(request, str(performed.done))
+    answer = ACTIONS.answer(request, name=action, subject=plan)
+    if answer.done:
+        messages.success(request, str(answer.action.done))
         return redirect(plan)
-    plan = selectors.get_plan_for(membership=request.membership, pk=pk)
     record_access(request, rows=1, person_id=plan.customer.person_id)
-    context = _detail_context(plan, error=refusal, failed=action, failed_form=form)
+    if answer.page is not None:
+        return answer.page
+    plan = selectors.get_plan_for(membership=request.membership, pk=pk)
+    context = _detail_context(plan, error=answer.refusal, failed=action, failed_form=answer.form)
     return render(request, "repayment/plan_detail.html", context, status=400)
 
 

@@ -51,6 +51,10 @@ REFERRAL_ACTIONS = Actions(
             statuses=[ReferralStatus.REFERRED],
             form=FORMS + "ReasonForm",
             danger=True,
+            consequence=_(
+                "La persona non entra nel programma con questa segnalazione: il Comune legge il "
+                "motivo e le fatture del progetto tornano libere."
+            ),
             done=_("Segnalazione rifiutata: il Comune ne legge il motivo."),
         ),
         Action(
@@ -126,6 +130,10 @@ REFERRAL_ACTIONS = Actions(
             statuses=ON_PATHWAY,
             form=FORMS + "EndForm",
             danger=True,
+            consequence=_(
+                "Il percorso si conclude e non si può riprendere: gli accrediti già fatti restano, "
+                "le fatture che il progetto non ha pagato tornano libere."
+            ),
             done=_("Percorso concluso: le fatture non pagate tornano libere."),
         ),
         Action(
@@ -145,6 +153,10 @@ REFERRAL_ACTIONS = Actions(
             statuses=[ReferralStatus.REFERRED, ReferralStatus.ACCEPTED],
             form=FORMS + "ReasonForm",
             danger=True,
+            consequence=_(
+                "La segnalazione è revocata prima di ogni lavoro: il partner non la segue più e le "
+                "fatture del progetto tornano libere."
+            ),
             done=_("Segnalazione revocata."),
         ),
     ],
@@ -154,6 +166,7 @@ CONTRACT_ACTIONS = Actions(
     SocialContract,
     subject="contract",
     url="workprogram:contract-action",
+    back=lambda contract: contract.referral.get_absolute_url(),
     actions=[
         Action(
             "sign",
@@ -187,6 +200,8 @@ TIMESHEET_ACTIONS = Actions(
     Timesheet,
     subject="timesheet",
     url="workprogram:timesheet-action",
+    whom=lambda timesheet: timesheet.placement.referral.customer.holder,
+    back=lambda timesheet: timesheet.placement.get_absolute_url(),
     actions=[
         Action(
             "approve",
@@ -205,6 +220,10 @@ TIMESHEET_ACTIONS = Actions(
             statuses=[TimesheetStatus.SUBMITTED],
             form=FORMS + "ReasonForm",
             danger=True,
+            consequence=_(
+                "Le ore della settimana non diventano un accredito: tornano al partner, con il "
+                "motivo, perché le inserisca di nuovo."
+            ),
             party=supervisor,
             done=_("Presenze respinte."),
         ),

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.core.money import EuroFormField, format_euro
+from risorsa.organizations.actions import none_chosen
 from risorsa.registry.forms import DateInput
 from risorsa.repayment.models import OPEN_PLAN_STATUSES, RepaymentPlan
 from risorsa.workprogram.models import CallOutcome, EndOutcome, FitnessOutcome, Track
@@ -19,7 +20,11 @@ def _today_field(label=None) -> forms.DateField:
 
 
 class ReasonForm(forms.Form):
-    why = forms.CharField(label=_("motivo"), widget=forms.Textarea(attrs={"rows": 2}))
+    why = forms.CharField(
+        label=_("motivo"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Scrivi il motivo.")},
+    )
 
 
 class CallForm(forms.Form):
@@ -82,10 +87,14 @@ class PlacementForm(forms.Form):
 class EndForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("esito"),
-        choices=[("", "—"), *EndOutcome.choices],
-        help_text=_("Nessun esito è preselezionato."),
+        choices=none_chosen(EndOutcome.choices),
+        error_messages={"required": _("Scegli l'esito del percorso.")},
     )
-    why = forms.CharField(label=_("motivo"), widget=forms.Textarea(attrs={"rows": 2}))
+    why = forms.CharField(
+        label=_("motivo"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Scrivi il motivo.")},
+    )
     on = _today_field(_("concluso il"))
 
 
@@ -105,6 +114,8 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 class WeekForm(forms.Form):
     """A week of hours in one row: the Monday, then the hours of each day, then the activity."""
+
+    columns = {"week_of": "col-md-2", "activity": "col-md-3"}  # partials/form_fields.html, in a row
 
     week_of = forms.DateField(label=_("settimana dal (lunedì)"), widget=DateInput())
     mon = forms.DecimalField(label=_("lun"), required=False, min_value=0, max_value=12, decimal_places=2)

@@ -16,7 +16,7 @@ from risorsa.core.exceptions import DomainError
 from risorsa.ledger.models import Customer
 from risorsa.ledger.selectors import open_bills_free_for
 from risorsa.organizations.access import MANAGERS, WRITERS, membership_required, require_role
-from risorsa.organizations.actions import Actions
+from risorsa.organizations.actions import Actions, Answer
 from risorsa.organizations.models import Organization, OrganizationKind
 from risorsa.workprogram import selectors, services, steps
 from risorsa.workprogram.actions import (
@@ -35,16 +35,20 @@ PATHWAY = (OrganizationKind.MUNICIPALITY, OrganizationKind.PARTNER)
 EVERYONE = (OrganizationKind.MUNICIPALITY, OrganizationKind.PARTNER, OrganizationKind.UTILITY)
 
 
-def _run(request, table: Actions, name: str, subject):
-    """Dispatch action `name` on `subject`: 404 for an unknown action, 403 for a member whose kind,
-    role or organization the declaration does not name; else (action, bound form, refusal or "")."""
+def _run(request, table: Actions, name: str, subject, *, person_id: int) -> Answer:
+    """Answer action `name` on `subject` (organizations.actions): 404 for an unknown action, 403 for
+    a member whose kind, role or organization the declaration does not name; a GET, or a first POST
+    of a danger action, gets the action's own page (audited: it names the person)."""
     try:
         action = table[name]
     except KeyError:
         raise Http404(_("Operazione sconosciuta.")) from None
     if not action.permits(request.membership) or not action.concerns(subject, request.membership):
         raise PermissionDenied(_("Il tuo ruolo non consente questa operazione."))
-    return table.dispatch(name=name, subject=subject, user=request.user, data=request.POST)
+    answer = table.answer(request, name=name, subject=subject)
+    if answer.page is not None:
+        record_access(request, rows=1, person_id=person_id)
+    return answer
 
 
 # ---- referrals --------------------------------------------------------------------------------
@@ -116,30 +120,44 @@ def referral_detail(request, pk):
 
 
 @membership_required(kinds=PATHWAY)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def referral_action(request, pk, action):
     referral = selectors.get_referral_for(membership=request.membership, pk=pk)
-    done, form, refusal = _run(request, REFERRAL_ACTIONS, action, referral)
-    if not refusal:
-        messages.success(request, str(done.done))
+    answer = _run(request, REFERRAL_ACTIONS, action, referral, person_id=referral.person_id)
+    if answer.page is not None:
+        return answer.page
+    if answer.done:
+        messages.success(request, str(answer.action.done))
         return redirect(referral)
     referral = selectors.get_referral_for(membership=request.membership, pk=pk)
     return _render_referral(
-        request, referral, status=400, refusal=refusal, referral_failed=done.name, referral_form=form
+        request,
+        referral,
+        status=400,
+        refusal=answer.refusal,
+        referral_failed=answer.action.name,
+        referral_form=answer.form,
     )
 
 
 @membership_required(kinds=PATHWAY)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def contract_action(request, pk, action):
     contract = selectors.get_contract_for(membership=request.membership, pk=pk)
-    done, form, refusal = _run(request, CONTRACT_ACTIONS, action, contract)
-    if not refusal:
-        messages.success(request, str(done.done))
+    answer = _run(request, CONTRACT_ACTIONS, action, contract, person_id=contract.referral.person_id)
+    if answer.page is not None:
+        return answer.page
+    if answer.done:
+        messages.success(request, str(answer.action.done))
         return redirect(contract.referral)
     referral = selectors.get_referral_for(membership=request.membership, pk=contract.referral_id)
     return _render_referral(
-        request, referral, status=400, refusal=refusal, contract_failed=done.name, contract_form=form
+        request,
+        referral,
+        status=400,
+        refusal=answer.refusal,
+        contract_failed=answer.action.name,
+        contract_form=answer.form,
     )
 
 
@@ -193,33 +211,38 @@ def placement_detail(request, pk):
 
 
 @membership_required(kinds=EVERYONE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def placement_action(request, pk, action):
     placement = selectors.get_placement_for(membership=request.membership, pk=pk)
-    done, form, refusal = _run(request, PLACEMENT_ACTIONS, action, placement)
-    if not refusal:
-        messages.success(request, str(done.done))
+    answer = _run(request, PLACEMENT_ACTIONS, action, placement, person_id=placement.referral.person_id)
+    if answer.page is not None:
+        return answer.page
+    if answer.done:
+        messages.success(request, str(answer.action.done))
         return redirect(placement)
     placement = selectors.get_placement_for(membership=request.membership, pk=pk)
-    return _render_placement(request, placement, status=400, refusal=refusal, week_form=form)
+    return _render_placement(request, placement, status=400, refusal=answer.refusal, week_form=answer.form)
 
 
 @membership_required(kinds=EVERYONE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def timesheet_action(request, pk, action):
     timesheet = selectors.get_timesheet_for(membership=request.membership, pk=pk)
-    done, form, refusal = _run(request, TIMESHEET_ACTIONS, action, timesheet)
-    if not refusal:
-        messages.success(request, str(done.done))
+    person_id = timesheet.placement.referral.person_id
+    answer = _run(request, TIMESHEET_ACTIONS, action, timesheet, person_id=person_id)
+    if answer.page is not None:
+        return answer.page
+    if answer.done:
+        messages.success(request, str(answer.action.done))
         return redirect(timesheet.placement)
     placement = selectors.get_placement_for(membership=request.membership, pk=timesheet.placement_id)
     return _render_placement(
         request,
         placement,
         status=400,
-        refusal=refusal,
-        timesheet_failed=(timesheet.pk, done.name),
-        timesheet_form=form,
+        refusal=answer.refusal,
+        timesheet_failed=(timesheet.pk, answer.action.name),
+        timesheet_form=answer.form,
     )
 
 

@@ -28,6 +28,7 @@ def test_protection_plan_approval_and_the_incident_banner(
     expect(page.get_by_text("Tutela proposta.")).to_be_visible()
     page.locator("[data-action=activate]").click()
     expect(page.get_by_text("Tutela attiva.")).to_be_visible()
+    protection_url = page.url
     expect(page.get_by_test_id("current-debt")).to_have_text(re.compile(r"383,26\s€"))
     screenshot("tutela-attiva")
 
@@ -77,3 +78,21 @@ def test_protection_plan_approval_and_the_incident_banner(
     expect(page.get_by_test_id("timeline")).to_contain_text("riduzione di potenza")
     expect(page.get_by_test_id("timeline")).to_contain_text("In attesa della riattivazione.")
     screenshot("incidente-comune")
+
+    # Ending the protection takes a second step and a reason: the first click only asks why, and
+    # a confirmation without a reason opens on the summary of what is missing.
+    page.goto(protection_url)
+    page.get_by_role("link", name="Cessa la tutela").click()
+    expect(page.get_by_role("heading", name="Cessa la tutela", exact=True)).to_be_visible()
+    reason = page.get_by_label("Motivo della cessazione")
+    expect(reason).to_have_value("")
+    page.get_by_role("button", name="Conferma: Cessa la tutela").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Il modulo contiene 1 errore")
+    summary.get_by_role("link", name="Motivo della cessazione: Scegli il motivo della cessazione.").click()
+    expect(reason).to_be_focused()
+    reason.select_option(label="trasferito")
+    page.get_by_role("button", name="Conferma: Cessa la tutela").click()
+    expect(page.get_by_text("Tutela cessata.")).to_be_visible()
+    screenshot("tutela-cessata")

@@ -494,7 +494,7 @@ def test_many_users_proposing_a_protection_for_the_same_customer_make_exactly_on
 
     # then: one proposal made; the others told that the customer already has one
     assert_done_once(
-        responses, refused_with=200, saying=("Questo cliente ha già una tutela proposta, attiva o sospesa.",)
+        responses, refused_with=200, saying=("Questo cliente ha già una tutela in corso (stato: proposta",)
     )
     assert (
         one(
@@ -557,7 +557,9 @@ def test_many_users_suspending_the_same_protection_suspend_it_once(sessions):
         writer_calls(
             sessions,
             lambda s, n: post(
-                s, f"/protection/{protection}/suspend/", {"suspend-why": f"Fuori comune ({n})."}
+                s,
+                f"/protection/{protection}/suspend/",
+                {"suspend-why": f"Fuori comune ({n}).", "confirm": "1"},  # confirmed from its page
             ),
         )
     )

@@ -37,9 +37,23 @@ def query_replace(context, **kwargs):
     return "?" + query.urlencode()
 
 
+def described_by(bound_field) -> str:
+    """The ids of what partials/form_fields.html writes under a field: its help text and its errors
+    (Django's own names for them, `id_x_helptext` and `id_x_error`)."""
+    if not bound_field.auto_id:
+        return ""
+    ids = []
+    if bound_field.help_text:
+        ids.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        ids.append(f"{bound_field.auto_id}_error")
+    return " ".join(ids)
+
+
 @register.filter
 def styled(bound_field):
-    """Render a form field's widget with its Bootstrap Italia class, marked invalid on errors."""
+    """Render a form field's widget with its Bootstrap Italia class, described by its help text and
+    errors (`aria-describedby`), marked invalid on errors (`aria-invalid`)."""
     widget = bound_field.field.widget
     if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
@@ -47,12 +61,67 @@ def styled(bound_field):
         css = "form-select"
     else:
         css = "form-control"
-    attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    classes = [widget.attrs.get("class", ""), css]
+    if css != "form-check-input":
+        # Bootstrap Italia draws a select (and a file input) with no border at all: every field
+        # gets the underline its text inputs have, red when it is wrong.
+        classes += ["border-bottom", "border-danger" if bound_field.errors else "border-secondary"]
+    attrs = {}
+    if described := described_by(bound_field):
+        attrs["aria-describedby"] = described
     if bound_field.errors:
-        attrs["class"] += " is-invalid"
+        classes.append("is-invalid")
         attrs["aria-invalid"] = "true"
-        attrs["aria-describedby"] = f"{bound_field.auto_id}_errors"
+    attrs["class"] = " ".join(c for c in classes if c)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def described(bound_field) -> str:
+    """`aria-describedby` of a group of options (a fieldset): its help text and errors."""
+    return described_by(bound_field)
+
+
+def field_anchor(bound_field) -> str:
+    """The id a link to the field goes to: its input, or its first option's."""
+    if bound_field.id_for_label:
+        return bound_field.id_for_label
+    for option in bound_field.subwidgets:
+        if option.id_for_label:
+            return option.id_for_label
+    return bound_field.auto_id or ""
+
+
+@dataclass(frozen=True)
+class FormError:
+    """One line of a form's error summary: the field's label, the message, where the link goes."""
+
+    label: str
+    message: str
+    anchor: str
+
+
+@register.simple_tag
+def form_errors(form) -> list[FormError]:
+    """A form's errors in the order of its fields, for its summary (partials/form_errors.html):
+    the errors of the whole form first, linked to its first field."""
+    visible = form.visible_fields()
+    first = field_anchor(visible[0]) if visible else ""
+    entries = [FormError("", str(message), first) for message in form.non_field_errors()]
+    for field in visible:
+        entries += [
+            FormError(str(field.label), str(message), field_anchor(field)) for message in field.errors
+        ]
+    for field in form.hidden_fields():  # a hidden field's error is the form's: nothing to go to
+        entries += [FormError("", str(message), first) for message in field.errors]
+    return entries
+
+
+@register.filter
+def column(bound_field) -> str:
+    """The column of a field in a form laid out in a row (a list's filters): the form's `columns`
+    name it (`{"activity": "col-md-3"}`), else an equal share."""
+    return getattr(bound_field.form, "columns", {}).get(bound_field.name, "col-md")
 
 
 @register.simple_tag

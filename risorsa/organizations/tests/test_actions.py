@@ -247,12 +247,14 @@ def test_an_unknown_action_is_not_found(client_for, utility, users):
 
 
 @pytest.mark.django_db
-def test_a_refused_action_shows_the_page_again_with_its_form_and_errors(client_for, utility, users):
+def test_a_refused_action_shows_its_page_again_with_its_form_and_errors(client_for, utility, users):
     plan = draft(sample_customer(utility), users)
-    response = client_for("comune.operatore").post(reverse("repayment:action", args=[plan.pk, "cancel"]))
+    response = client_for("comune.operatore").post(
+        reverse("repayment:action", args=[plan.pk, "cancel"]), {"confirm": "1"}
+    )
     body = response.content.decode()
     assert response.status_code == 400
-    assert 'data-testid="refusal"' in body and "Controlla i dati inseriti." in body
+    assert "data-error-summary" in body and "Il modulo contiene 1 errore" in body
     assert 'id="id_cancel-why"' in body and 'aria-invalid="true"' in body
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
@@ -273,7 +275,9 @@ def test_a_member_the_declaration_does_not_allow_is_forbidden_and_nothing_change
 def test_a_done_action_says_so_and_goes_back_to_the_page(client_for, utility, users):
     plan = draft(sample_customer(utility), users)
     client = client_for("comune.operatore")
-    response = client.post(reverse("repayment:action", args=[plan.pk, "cancel"]), {"cancel-why": "errore"})
+    response = client.post(
+        reverse("repayment:action", args=[plan.pk, "cancel"]), {"cancel-why": "errore", "confirm": "1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("repayment:detail", args=[plan.pk])
     assert "Piano annullato." in client.get(response["Location"]).content.decode()

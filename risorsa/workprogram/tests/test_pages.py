@@ -41,8 +41,9 @@ def url(name: str, *args) -> str:
 
 
 def act(client, name: str, subject, action: str, **fields):
-    """POST an action's form (its fields are prefixed with the action's name)."""
-    data = {f"{action}-{key}": value for key, value in fields.items()}
+    """POST an action's form (its fields are prefixed with the action's name), confirmed as from
+    the action's own page (a danger action is done only so)."""
+    data = {f"{action}-{key}": value for key, value in fields.items()} | {"confirm": "1"}
     return client.post(url(name, subject.pk, action), data)
 
 
@@ -420,7 +421,9 @@ def test_week_entry_and_approval_errors_are_refused_in_italian(client_for, custo
     assert "sono già state inserite" in html(again)
     without_reason = act(client_for("aem.operatore"), "timesheet-action", timesheet, "reject")
     assert without_reason.status_code == 400
-    assert "Controlla i dati inseriti." in html(without_reason)
+    assert "Il modulo contiene 1 errore" in html(without_reason) and "Scrivi il motivo." in html(
+        without_reason
+    )
     rejected = act(client_for("aem.operatore"), "timesheet-action", timesheet, "reject", why="Ore sbagliate")
     assert rejected.status_code == 302
     timesheet.refresh_from_db()
