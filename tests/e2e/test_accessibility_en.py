@@ -10,8 +10,8 @@ and less codes, numbers and single letters. A page's text is read whole (title, 
 hidden ones too, such as a collapsed menu or a progress message, and the aria-label, placeholder,
 title and alt attributes a screen reader speaks). Data is not UI: what the journey's own database
 holds as names (organizations, users, holders, people, addresses, file names) is taken out of the
-text before it is read, as is anything inside `<code>`/`<kbd>` (codes, keys) or an element marked `data-i18n-skip`, the
-mark for content that is Italian by nature.
+text before it is read, as is anything inside `<code>`/`<kbd>` (codes, keys) or an element marked
+`data-i18n-skip`, the mark for content that is Italian by nature.
 """
 
 import re
@@ -35,7 +35,8 @@ WORD = re.compile(r"[^\W\d_]+")
 # Every piece of text of the page, as a screen reader or a sighted reader may meet it.
 PAGE_TEXTS = """
 () => {
-  const skip = "script, style, code, kbd, [data-i18n-skip]";  // codes (a secret key, a customer code) are data
+  // codes (a secret key, a customer code) are data
+  const skip = "script, style, code, kbd, [data-i18n-skip]";
   const texts = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
