@@ -10,6 +10,7 @@ class InterventionsConfig(AppConfig):
     def ready(self):
         from risorsa.coordination.daily import register_daily_job
         from risorsa.interventions import steps  # noqa: F401 - declares the app's steps
+        from risorsa.interventions.models import SpotIntervention
         from risorsa.interventions.services import follow_interventions
         from risorsa.ledger.matters import register_matter
 
@@ -19,13 +20,6 @@ class InterventionsConfig(AppConfig):
             label=_("Interventi spot"),
             noun=_("Intervento"),
             dated="proposed_on",
-            rows=interventions_of_customers,
+            model=SpotIntervention,
             order=30,
         )
-
-
-def interventions_of_customers(membership, customers):
-    """The person page's spot interventions (ledger.matters): what the member's scoping lets them read."""
-    from risorsa.interventions.models import SpotIntervention
-
-    return SpotIntervention.objects.visible_to(membership).filter(customer_id__in=customers).order_by("-pk")

@@ -11,6 +11,7 @@ class ProtectionConfig(AppConfig):
         from risorsa.ledger.importing.reactions import register_reaction
         from risorsa.ledger.matters import register_matter
         from risorsa.protection import steps  # noqa: F401 - declares the app's steps
+        from risorsa.protection.models import Protection
         from risorsa.protection.services import react_to_meter_events
 
         register_reaction(react_to_meter_events)
@@ -19,13 +20,6 @@ class ProtectionConfig(AppConfig):
             label=_("Tutela"),
             noun=_("Tutela"),
             dated="proposed_on",
-            rows=protections_of_customers,
+            model=Protection,
             order=10,
         )
-
-
-def protections_of_customers(membership, customers):
-    """The person page's protections (ledger.matters): what the member's scoping lets them read."""
-    from risorsa.protection.models import Protection
-
-    return Protection.objects.visible_to(membership).filter(customer_id__in=customers).order_by("-pk")

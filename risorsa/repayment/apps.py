@@ -11,6 +11,7 @@ class RepaymentConfig(AppConfig):
         from risorsa.coordination.daily import register_daily_job
         from risorsa.ledger.matters import register_matter
         from risorsa.repayment import steps  # noqa: F401 - declares the app's steps
+        from risorsa.repayment.models import RepaymentPlan
         from risorsa.repayment.services import follow_plans
 
         register_daily_job("piani di rientro", follow_plans)
@@ -19,13 +20,6 @@ class RepaymentConfig(AppConfig):
             label=_("Piani di rientro"),
             noun=_("Piano di rientro"),
             dated="created_at",
-            rows=plans_of_customers,
+            model=RepaymentPlan,
             order=20,
         )
-
-
-def plans_of_customers(membership, customers):
-    """The person page's repayment plans (ledger.matters): what the member's scoping lets them read."""
-    from risorsa.repayment.models import RepaymentPlan
-
-    return RepaymentPlan.objects.visible_to(membership).filter(customer_id__in=customers).order_by("-pk")

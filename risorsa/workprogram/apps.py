@@ -23,7 +23,7 @@ class WorkprogramConfig(AppConfig):
             label=_("Risorsa Lavoro"),
             noun=_("Segnalazione"),
             dated="referred_on",
-            rows=referrals_of_customers,
+            model=Referral,
             order=40,
         )
 
@@ -38,10 +38,3 @@ def incidents_of_people_referred(membership):
         edition__partner_id=membership.organization_id, status__in=(*IN_PROGRESS, ReferralStatus.REFERRED)
     ).values("customer_id")
     return Q(customer_id__in=customers)
-
-
-def referrals_of_customers(membership, customers):
-    """The person page's work projects (ledger.matters): what the member's scoping lets them read."""
-    from risorsa.workprogram.models import Referral
-
-    return Referral.objects.visible_to(membership).filter(customer_id__in=customers).order_by("-pk")
