@@ -23,6 +23,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_MS = 300
 
+# The arrears list searched and filtered by ageing, the same for a municipality and a utility. The
+# scale generator (risorsa.demo.synthetic, seeded) draws ten surnames: ROSSI holds about 10,000
+# customers, FRRMRC (FERRARI MARCO) about 1,100 codici fiscali; VALENTINI is one of the demo's
+# people, one customer among 100,000 (a search that finds almost nothing reads as far as one that
+# finds much); C000050001 is a synthetic customer code.
+ARREARS_SEARCHES = [
+    ("morosità «ROSSI»", "get", "/ledger/arrears/", {"q": "ROSSI"}),
+    ("morosità «valentini»", "get", "/ledger/arrears/", {"q": "valentini"}),
+    ("morosità CF «FRRMRC»", "get", "/ledger/arrears/", {"q": "FRRMRC"}),
+    ("morosità codice C000050001", "get", "/ledger/arrears/", {"q": "C000050001"}),
+    ("morosità 0-30 giorni", "get", "/ledger/arrears/", {"anzianita": "0-30"}),
+    ("morosità 31-90 giorni", "get", "/ledger/arrears/", {"anzianita": "31-90"}),
+    ("morosità 91-180 giorni", "get", "/ledger/arrears/", {"anzianita": "91-180"}),
+    ("morosità 180+ giorni", "get", "/ledger/arrears/", {"anzianita": "180+"}),
+]
+
 PAGES = {
     "comune.operatore": [
         ("cruscotto", "get", "/", {}),
@@ -31,7 +47,7 @@ PAGES = {
         ("ricerca persone «ROSSI»", "post", "/registry/people/", {"q": "ROSSI"}),
         ("morosità", "get", "/ledger/arrears/", {}),
         ("morosità, pagina 50", "get", "/ledger/arrears/", {"page": "50"}),
-        ("morosità 180+ giorni", "get", "/ledger/arrears/", {"anzianita": "180+"}),
+        *ARREARS_SEARCHES,
         ("morosità acqua, da 500 €", "get", "/ledger/arrears/", {"servizio": "ACQUA", "minimo": "500"}),
         ("morosità per scadenza", "get", "/ledger/arrears/", {"ordine": "scadenza"}),
         ("intestatari da verificare", "get", "/ledger/registry-checks/", {}),
@@ -47,6 +63,7 @@ PAGES = {
         ("da fare", "get", "/coordination/", {}),
         ("morosità", "get", "/ledger/arrears/", {}),
         ("morosità per nome", "get", "/ledger/arrears/", {"ordine": "nome"}),
+        *ARREARS_SEARCHES,
         ("morosità gas, pagina 20", "get", "/ledger/arrears/", {"servizio": "GAS", "page": "20"}),
         ("morosità oltre 6.000 €, esportazione", "get", "/ledger/arrears/export.csv", {"minimo": "6000"}),
         ("clienti tutelati", "get", "/protection/utility/", {}),

@@ -340,9 +340,10 @@ class SupplyPoint(models.Model):
 class Bill(models.Model):
     """A bill as the utility last reported it; its residual is the unpaid part as of `as_of`."""
 
-    # Indexes and foreign-key checks kept to what must hold: each one costs a lookup per row of a
-    # million-row import. `utility` repeats the customer's utility (for the unique bill number) and
-    # the two runs are bookkeeping: their integrity follows from `customer` and from the import.
+    # Indexes and foreign-key checks kept to what must hold or what a list cannot do without (see
+    # Meta): each one costs a lookup per row of a million-row import. `utility` repeats the
+    # customer's utility (for the unique bill number) and the two runs are bookkeeping: their
+    # integrity follows from `customer` and from the import.
     utility = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
@@ -383,6 +384,16 @@ class Bill(models.Model):
                 name="bill_residual_within_amount",
             ),
             models.CheckConstraint(condition=Q(due_on__gte=F("issued_on")), name="bill_due_after_issue"),
+        ]
+        indexes = [
+            # The ageing filter's bounded buckets (0-30, 31-90, 91-180 days, counted from today):
+            # the open bills due in a window of dates, and their customers, without reading every
+            # debtor's bills (selectors.owing_in). Open bills only: the paid ones never age.
+            models.Index(
+                fields=["due_on", "customer"],
+                name="bill_open_by_due",
+                condition=Q(closed_on__isnull=True, residual__gt=0),
+            ),
         ]
 
     def __str__(self) -> str:

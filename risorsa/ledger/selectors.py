@@ -13,6 +13,7 @@ from django.db.models import (
     Max,
     Min,
     Model,
+    OrderBy,
     OuterRef,
     Prefetch,
     Q,
@@ -320,7 +321,21 @@ def arrears_for(
             **aged_amounts(on=on, service=service),
         )
     )
-    return customers.order_by(*SORTS.get(sort, SORTS["saldo"]))
+    keys = SORTS.get(sort, SORTS["saldo"])
+    return customers.order_by(*(_sorted_after_finding(key) for key in keys) if query.strip() else keys)
+
+
+def _sorted_after_finding(key: str) -> OrderBy:
+    """A sort key of `SORTS` as an expression no index keeps in order (COALESCE(x, x) is x).
+
+    A search finds a few customers of a territory's hundred thousand, and the database cannot
+    tell how few: ordered by a column an index keeps (the balance, the name), it walks that index
+    for the 25 rows of a page, testing each customer against the search, and a search that finds
+    one customer walks them all (0.7 s at 100,000). Sorted by this, the customers are found first
+    (a scan of the customers and their people, about 80 ms) and only they are sorted."""
+    field = key.removeprefix("-")
+    expression = Coalesce(F(field), F(field))
+    return expression.desc() if key.startswith("-") else expression.asc()
 
 
 def _searched(
@@ -337,14 +352,18 @@ def _searched(
     if not words:
         return customers
     code = query.strip()
-    found = Q(code__in={code, code.upper()}) | Q(person__codice_fiscale__startswith="".join(words).upper())
+    found = Q(code__in={code, code.upper()}) | Q(
+        person__in=Person.objects.filter(codice_fiscale__startswith="".join(words).upper()).values("pk")
+    )
     registry = membership is not None and membership.organization.kind == OrganizationKind.MUNICIPALITY
     names = Q()
     for word in words:
         name = Q(holder_surname__icontains=word) | Q(holder_name__icontains=word)
         if registry:
-            name |= Q(person__search_text__contains=fold(word))
+            name |= Q(person__in=Person.objects.filter(search_text__contains=fold(word)).values("pk"))
         names &= name
+    # The people's conditions as subqueries (the people they find, hashed once), not on a join
+    # of every customer to their person: the search reads each table once, by itself.
     return customers.filter(found | names)
 
 
