@@ -468,6 +468,10 @@ def merge(ctx: Context) -> Counts:
         counts.created = cursor.rowcount
         if ctx.full:
             counts.closed = _close_absent(cursor, p)
+        if connection.vendor == "postgresql" and counts.created + counts.updated + counts.closed > 10_000:
+            # The arrears pages pick their plans from the bills' statistics (open bills by due date):
+            # after a large file they must not wait for autovacuum, which may be off.
+            cursor.execute("ANALYZE ledger_bill")
     counts.unchanged = ctx.stager.counts["stage_bill"] - counts.created - counts.updated - counts.superseded
     return counts
 
