@@ -1,8 +1,8 @@
 """Server time of every list, search and dashboard page, per organization kind, at a given size.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/risorsa_scale RISORSA_DEMO=1 \\
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/risorsa_scale RISORSA_DEMO=1 \\
         .venv/bin/python manage.py load_demo --scala 100000      # once: 100,000 customers, 1,000,000 bills
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/risorsa_scale .venv/bin/python bench/pages.py
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/risorsa_scale .venv/bin/python bench/pages.py
 
 Each page is requested through Django's test client (server time only: no network, no browser)
 `--repeat` times after one warm-up; the table gives the median and the 95th percentile in
