@@ -29,10 +29,10 @@ TARGET_MS = 300
 # people, one customer among 100,000 (a search that finds almost nothing reads as far as one that
 # finds much); C000050001 is a synthetic customer code.
 ARREARS_SEARCHES = [
-    ("morosità «ROSSI»", "get", "/ledger/arrears/", {"q": "ROSSI"}),
-    ("morosità «valentini»", "get", "/ledger/arrears/", {"q": "valentini"}),
-    ("morosità CF «FRRMRC»", "get", "/ledger/arrears/", {"q": "FRRMRC"}),
-    ("morosità codice C000050001", "get", "/ledger/arrears/", {"q": "C000050001"}),
+    ("morosità «ROSSI»", "post", "/ledger/arrears/", {"q": "ROSSI"}),
+    ("morosità «valentini»", "post", "/ledger/arrears/", {"q": "valentini"}),
+    ("morosità CF «FRRMRC»", "post", "/ledger/arrears/", {"q": "FRRMRC"}),
+    ("morosità codice C000050001", "post", "/ledger/arrears/", {"q": "C000050001"}),
     ("morosità 0-30 giorni", "get", "/ledger/arrears/", {"anzianita": "0-30"}),
     ("morosità 31-90 giorni", "get", "/ledger/arrears/", {"anzianita": "31-90"}),
     ("morosità 91-180 giorni", "get", "/ledger/arrears/", {"anzianita": "91-180"}),

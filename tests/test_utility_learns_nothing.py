@@ -130,11 +130,6 @@ def what_the_utility_reads(utility, personas, path: Path) -> dict:
             reverse("ledger:arrears-export", args=["csv"]),
             reverse("protection:utility-list"),
             reverse("home:dashboard"),
-            # the arrears search: by a name only the registry knows, by the name and the codes it sent
-            reverse("ledger:arrears") + "?q=ALTRO+COGNOME",
-            reverse("ledger:arrears") + "?q=anna",
-            reverse("ledger:arrears") + f"?q={code_of(0)[:6]}",
-            reverse("ledger:arrears") + "?q=K0",
         ]
         urls += [
             reverse("ledger:customer-detail", args=[pk])
@@ -143,6 +138,10 @@ def what_the_utility_reads(utility, personas, path: Path) -> dict:
         for url in urls:
             response = client.get(url)
             seen[without_ids(url)] = (response.status_code, body_of(response))
+        # the arrears search (posted): by a name only the registry knows, by the name and the codes it sent
+        for query in ["ALTRO COGNOME", "anna", code_of(0)[:6], "K0"]:
+            response = client.post(reverse("ledger:arrears"), {"q": query})
+            seen[f"arrears q={query}"] = (response.status_code, body_of(response))
     return seen
 
 

@@ -106,8 +106,18 @@ def customer_detail(request, pk):
 
 
 def _arrears(request):
-    """The filter form, and what it asks: the criteria of the list and its order."""
-    form = ArrearsFilterForm(request.GET or None)
+    """The filter form, what it asks (the criteria of the list and its order) and the data it read.
+
+    A search may be a codice fiscale: as in the people's search it travels in a POST body, never in
+    the URL, so never in access logs or the browser's history; the form posts its filters with it.
+    The filters alone may come in the query string (a link, a bookmark), where a `q` is not read.
+    """
+    if request.method == "POST":
+        data = request.POST
+    else:
+        data = request.GET.copy()
+        data.pop("q", None)
+    form = ArrearsFilterForm(data or None)
     filters = form.cleaned_data if form.is_valid() else {}
     criteria = {
         "service": filters.get("servizio") or "",
@@ -117,19 +127,33 @@ def _arrears(request):
         "query": filters.get("q") or "",
         "on": selectors.ageing_date(),  # one day for the filter, the columns and their title
     }
-    return form, criteria, filters.get("ordine") or "saldo"
+    return form, criteria, filters.get("ordine") or "saldo", data
+
+
+def _posted_filters(request, data) -> dict | None:
+    """What the access log keeps of a posted search (masked there); a GET's query string by default."""
+    if request.method != "POST":
+        return None
+    return {key: value for key, value in data.items() if value and key not in ("csrfmiddlewaretoken", "page")}
 
 
 @membership_required(kinds=LEDGER_READERS)
+@require_http_methods(["GET", "POST"])
 def arrears_list(request):
-    form, criteria, sort = _arrears(request)
+    form, criteria, sort, data = _arrears(request)
     customers = selectors.arrears_for(membership=request.membership, sort=sort, **criteria)
     paginator = Paginator(customers, settings.PAGE_SIZE)
     paginator.count = selectors.arrears_count_for(membership=request.membership, **criteria)  # type: ignore[misc]
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(data.get("page"))
     template = "ledger/arrears_list.html#results" if request.htmx else "ledger/arrears_list.html"
-    record_access(request, rows=len(page.object_list))
-    context = {"form": form, "page": page, "ageing_heading": selectors.ageing_heading(criteria["on"])}
+    record_access(request, rows=len(page.object_list), filters=_posted_filters(request, data))
+    context = {
+        "form": form,
+        "page": page,
+        "ageing_heading": selectors.ageing_heading(criteria["on"]),
+        # the pages and the exports of a posted list post its criteria again (partials/pagination.html)
+        "posted_form": form if request.method == "POST" and form.is_bound else None,
+    }
     return render(request, template, context)
 
 
@@ -170,11 +194,12 @@ def _arrears_rows(customers):
 
 
 @membership_required(kinds=LEDGER_READERS)
+@require_http_methods(["GET", "POST"])
 def arrears_export(request, fmt):
-    _form, criteria, sort = _arrears(request)
+    _form, criteria, sort, data = _arrears(request)
     customers = selectors.arrears_for(membership=request.membership, sort=sort, **criteria)
     stamp = timezone.localdate().isoformat()
-    rows = audited_rows(request, _arrears_rows(customers))
+    rows = audited_rows(request, _arrears_rows(customers), filters=_posted_filters(request, data))
     if fmt == "xlsx":
         return exports.xlsx_response(f"morosita-{stamp}.xlsx", _("Morosità"), ARREARS_HEADER, rows)
     return exports.csv_response(f"morosita-{stamp}.csv", ARREARS_HEADER, rows)

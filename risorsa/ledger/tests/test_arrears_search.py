@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from risorsa.audit.models import AccessLog
 from risorsa.ledger.tests.helpers import import_sample
 from risorsa.registry.models import Person
 
@@ -13,7 +14,7 @@ LABEL = "Cerca per nome, codice fiscale o codice cliente"
 
 
 def found(client, **query) -> list[str]:
-    response = client.get(reverse("ledger:arrears"), query)
+    response = client.post(reverse("ledger:arrears"), query)
     assert response.status_code == 200
     return [customer.code for customer in response.context["page"].object_list]
 
@@ -27,7 +28,20 @@ def sample(utility):
 def test_the_search_box_is_labelled_and_sent_with_the_other_filters(sample, client_for):
     page = client_for("comune.operatore").get(reverse("ledger:arrears")).content.decode()
     assert re.search(rf'<label for="id_q" class="[^"]*">{LABEL}</label>', page)
-    assert 'type="search"' in page and 'method="get"' in page and 'role="search"' in page
+    assert 'type="search"' in page and 'method="post"' in page and 'role="search"' in page
+
+
+@pytest.mark.django_db
+def test_a_searched_codice_fiscale_never_travels_in_a_url(sample, client_for):
+    client = client_for("comune.operatore")
+    # a search in the query string (a pasted link) is not read: the whole list answers
+    everyone = found(client)
+    listed = client.get(reverse("ledger:arrears"), {"q": "BNCLCU75S42D150C"}).context["page"].object_list
+    assert len(everyone) > 1 and [customer.code for customer in listed] == everyone
+    # and the page of a posted search links nowhere with it: its pages and exports post it again
+    page = client.post(reverse("ledger:arrears"), {"q": "BNCLCU75S42D150C"}).content.decode()
+    assert "BNCLCU75S42D150C" not in "".join(re.findall(r'(?:href|action|hx-post|hx-get)="([^"]*)"', page))
+    assert '<input type="hidden" name="q" value="BNCLCU75S42D150C">' in page
 
 
 @pytest.mark.django_db
@@ -48,11 +62,17 @@ def test_the_search_keeps_the_other_filters_and_the_pages(sample, client_for, se
     assert found(client, q="bianchi", servizio="GAS") == ["C100001"]
     assert found(client, q="bianchi", minimo="5.000,00") == []
     settings.PAGE_SIZE = 1
-    response = client.get(reverse("ledger:arrears"), {"q": "an", "ordine": "codice"})  # ANNA, D'ANGELO, …
+    response = client.post(reverse("ledger:arrears"), {"q": "an", "ordine": "codice"})  # ANNA, D'ANGELO, …
     assert response.context["page"].paginator.count > 1
-    next_page = response.content.decode().split('class="page-link" href="', 2)[1].split('"')[0]
-    assert "q=an" in next_page and "ordine=codice" in next_page and "page=2" in next_page
-    export = client.get(reverse("ledger:arrears-export", args=["csv"]), {"q": "bianchi"})
+    pages = response.content.decode().split('<nav class="pagination-wrapper"')[0].rsplit("<form", 1)[1]
+    pages += response.content.decode().split('<nav class="pagination-wrapper"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="q" value="an">' in pages
+    assert '<input type="hidden" name="ordine" value="codice">' in pages
+    assert 'name="page" value="2"' in pages
+    second = client.post(reverse("ledger:arrears"), {"q": "an", "ordine": "codice", "page": "2"})
+    assert second.context["page"].number == 2
+    assert second.context["page"].object_list[0] not in response.context["page"].object_list
+    export = client.post(reverse("ledger:arrears-export", args=["csv"]), {"q": "bianchi"})
     lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
     assert [line.split(";")[0] for line in lines[1:]] == ["C100001"]
 
@@ -76,3 +96,15 @@ def test_the_utility_finds_no_one_by_what_only_the_registry_knows(sample, client
     assert found(client_for("aem.operatore"), q="bianchini") == []
     assert found(client_for("aem.operatore"), q="lucia bianchi") == ["C100001"]
     assert found(client_for("aem.operatore"), q="BNCLCU75S42D150C") == ["C100001"]  # the code it sent
+
+
+@pytest.mark.django_db
+def test_a_posted_search_is_logged_with_its_filters_and_the_codice_fiscale_masked(sample, client_for):
+    client_for("comune.operatore").post(
+        reverse("ledger:arrears"), {"q": "BNCLCU75S42D150C", "servizio": "GAS"}
+    )
+
+    access = AccessLog.objects.latest("pk")
+    assert access.what == "ledger:arrears" and access.rows == 1
+    assert access.filters["servizio"] == "GAS"
+    assert "BNCLCU75S42D150C" not in str(access.filters) and access.filters["q"]
