@@ -130,12 +130,12 @@ class Answer:
 
     action: Action
     form: forms.Form | None = None
-    refusal: str = ""
+    refusal: str = ""  # the service's refusal; a form's own errors are said by its error summary
     page: HttpResponse | None = None
 
     @property
     def done(self) -> bool:
-        return self.page is None and not self.refusal
+        return self.page is None and not self.refusal and not (self.form is not None and self.form.errors)
 
 
 class Actions:
@@ -273,6 +273,8 @@ class Actions:
         if refusal and action.danger:
             page = self._page(request, action, subject, form=form, refusal=refusal)
             return Answer(action, form, refusal, page=page)
+        if form is not None and form.errors:
+            refusal = ""  # said by the form's error summary, not a second time above the page
         return Answer(action, form, refusal)
 
     def _page(

@@ -172,7 +172,8 @@ def test_an_action_refused_by_the_pathway_shows_the_page_again_with_the_reason_i
     assert not referral.activations.exists()
     invalid = act(client_for("ponte.operatore"), "referral-action", referral, "call", on=DAY)
     assert invalid.status_code == 400
-    assert "Controlla i dati inseriti." in html(invalid)
+    # the form's errors are said once, by its summary, not again above the page
+    assert "Il modulo contiene" in html(invalid) and 'data-testid="refusal"' not in html(invalid)
     done_twice = act(client_for("ponte.operatore"), "referral-action", referral, "accept")
     assert done_twice.status_code == 400
     assert "non si può fare in stato «in percorso»" in html(done_twice)
