@@ -5,7 +5,7 @@ read it."""
 from django.utils.translation import gettext_lazy as _
 
 from risorsa.interventions.models import InterventionStatus, SpotIntervention
-from risorsa.organizations.access import MANAGERS, WRITERS
+from risorsa.organizations.access import MANAGERS
 from risorsa.organizations.actions import Action, Actions
 from risorsa.organizations.models import OrganizationKind
 
@@ -22,7 +22,6 @@ ACTIONS = Actions(
             "confirm",
             _("Conferma: l'utente ha pagato la sua quota"),
             kinds=UTILITY,
-            roles=WRITERS,
             statuses=[InterventionStatus.PROPOSED],
             done=_("Quota dell'utente confermata."),
         ),
@@ -38,7 +37,6 @@ ACTIONS = Actions(
             "send",
             _("Crea l'accredito per il gestore"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=[InterventionStatus.AUTHORIZED],
             done=_("Accredito creato: compare nell'elenco degli accrediti in transito per il gestore."),
         ),
@@ -46,7 +44,6 @@ ACTIONS = Actions(
             "withdraw",
             _("Ritira l'intervento"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=[  # until its credit is sent
                 InterventionStatus.PROPOSED,
                 InterventionStatus.SHARE_PAID,
@@ -64,7 +61,6 @@ ACTIONS = Actions(
             "cancel",
             _("Annulla: quota mai pagata"),
             kinds=UTILITY,
-            roles=WRITERS,
             statuses=[InterventionStatus.PROPOSED],  # and once the share was due (services)
             form="risorsa.interventions.forms.CancelForm",
             done=_("Intervento annullato: le fatture sono di nuovo libere."),

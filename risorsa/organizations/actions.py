@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from risorsa.core.exceptions import DomainError, PermissionDenied
+from risorsa.organizations.access import WRITERS
 from risorsa.organizations.models import Membership
 from risorsa.organizations.selectors import membership_for
 
@@ -50,7 +51,8 @@ from risorsa.organizations.selectors import membership_for
 class Action:
     """One thing a member may do to a subject.
 
-    `statuses`: the subject's statuses it applies from (None: any); `form`: the dotted path of the
+    `roles`: who of those kinds does it (operators and managers unless said); `statuses`: the
+    subject's statuses it applies from (None: any); `form`: the dotted path of the
     form whose cleaned data are the service's further arguments; `danger`: it ends or cancels
     something (a required reason, danger styling); `party`: which members of those kinds, for
     this subject (the organization supervising a placement); `when`: a further condition on the
@@ -60,7 +62,7 @@ class Action:
     name: str
     label: str | Promise
     kinds: Iterable[str]
-    roles: Iterable[str]
+    roles: Iterable[str] = WRITERS  # a reader never acts; MANAGERS for an approval
     statuses: Iterable[str] | None = None
     form: str | None = None
     done: str | Promise = ""
@@ -259,12 +261,17 @@ class Actions:
     def answer(self, request: HttpRequest, *, name: str, subject: Any) -> Answer:
         """What the action's URL answers to `request`.
 
-        A GET shows the action's own page (its form, what will happen, a button to confirm), and so
+        An unknown action is not found (404); a member whose kind, role or organization (the action's
+        party) it does not name is forbidden (403). A GET shows the action's own page (its form, what
+        will happen, a button to confirm), and so
         does a POST of a danger action without `confirm`: nothing is done yet. Any other POST is
         dispatched (404, 403, or done, or refused); a danger action refused after its confirmation
         shows its page again, with the errors (400).
         """
         action = self._named(name, user=request.user)
+        membership = membership_for(user=request.user)  # a member: `_named` checked their kind and role
+        if membership is None or not action.concerns(subject, membership):
+            raise Forbidden(_("Il tuo ruolo non consente questa operazione."))
         if request.method != "POST" or (action.danger and not request.POST.get(CONFIRM)):
             return Answer(action, page=self._page(request, action, subject))
         _action, form, refusal = self.dispatch(

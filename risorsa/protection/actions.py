@@ -3,7 +3,6 @@ check it, the detail page's buttons and the action view read it."""
 
 from django.utils.translation import gettext_lazy as _
 
-from risorsa.organizations.access import WRITERS
 from risorsa.organizations.actions import Action, Actions
 from risorsa.organizations.models import OrganizationKind
 from risorsa.protection.models import OPEN_STATUSES, Protection, ProtectionStatus
@@ -20,7 +19,6 @@ ACTIONS = Actions(
             "activate",
             _("Attiva la tutela"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=[ProtectionStatus.PROPOSED, ProtectionStatus.SUSPENDED],
             form="risorsa.protection.forms.ActivateForm",
             done=_("Tutela attiva."),
@@ -29,7 +27,6 @@ ACTIONS = Actions(
             "review",
             _("Registra la revisione"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=[ProtectionStatus.ACTIVE],
             form="risorsa.protection.forms.ReviewForm",
             done=_("Revisione registrata."),
@@ -38,7 +35,6 @@ ACTIONS = Actions(
             "suspend",
             _("Sospendi"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=[ProtectionStatus.ACTIVE],
             form="risorsa.protection.forms.SuspendForm",
             done=_("Tutela sospesa."),
@@ -52,7 +48,6 @@ ACTIONS = Actions(
             "contact",
             _("Registra un contatto con il nucleo"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=OPEN_STATUSES,
             form="risorsa.protection.forms.ContactForm",
             done=_("Contatto registrato."),
@@ -61,7 +56,6 @@ ACTIONS = Actions(
             "end",
             _("Cessa la tutela"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=OPEN_STATUSES,
             form="risorsa.protection.forms.EndForm",
             done=_("Tutela cessata."),

@@ -4,7 +4,7 @@ read it. Forms are named, not imported: repayment.forms imports the services."""
 
 from django.utils.translation import gettext_lazy as _
 
-from risorsa.organizations.access import MANAGERS, WRITERS
+from risorsa.organizations.access import MANAGERS
 from risorsa.organizations.actions import Action, Actions
 from risorsa.organizations.models import OrganizationKind
 from risorsa.repayment.models import PlanStatus, RepaymentPlan
@@ -22,7 +22,6 @@ ACTIONS = Actions(
             "propose",
             _("Invia al gestore"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=[PlanStatus.DRAFT],
             done=_("Piano inviato al gestore per l'approvazione."),
         ),
@@ -30,7 +29,6 @@ ACTIONS = Actions(
             "activate",
             _("Registra la firma e attiva"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=[PlanStatus.APPROVED],
             form="risorsa.repayment.forms.SignatureForm",
             done=_("Piano attivo: le rate seguiranno i pagamenti comunicati dal gestore."),
@@ -39,7 +37,6 @@ ACTIONS = Actions(
             "cancel",
             _("Annulla il piano"),
             kinds=MUNICIPALITY,
-            roles=WRITERS,
             statuses=[PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.APPROVED],
             form="risorsa.repayment.forms.ReasonForm",
             done=_("Piano annullato."),

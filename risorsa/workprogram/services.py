@@ -738,6 +738,20 @@ def credit_room(*, timesheet: Timesheet, value: Decimal) -> CreditRoom:
     return CreditRoom(amount=room, limit=limit)
 
 
+def _timesheet_transition(timesheet: Timesheet, *, to: str, by, why: str = "") -> None:
+    change_status(
+        timesheet,
+        to=to,
+        allowed=TIMESHEET_TRANSITIONS,
+        statuses=TimesheetStatus,
+        refusal=_("Presenze in stato «%(current)s»: non si possono portare a «%(target)s»."),
+        log=timesheet.transitions,
+        by=by,
+        why=why,
+        save=False,
+    )
+
+
 @TIMESHEET_ACTIONS.performs("approve")
 def approve_timesheet(*, timesheet: Timesheet, by, on: date | None = None) -> Timesheet:
     """The supervisor approves the week: approved hours times the edition's net value become a work
@@ -758,16 +772,7 @@ def approve_timesheet(*, timesheet: Timesheet, by, on: date | None = None) -> Ti
             .order_by("pk")
             .values_list("pk")
         )
-        change_status(
-            timesheet,
-            to=TimesheetStatus.APPROVED,
-            allowed=TIMESHEET_TRANSITIONS,
-            statuses=TimesheetStatus,
-            refusal=_("Presenze in stato «%(current)s»: non si possono portare a «%(target)s»."),
-            log=timesheet.transitions,
-            by=by,
-            save=False,
-        )
+        _timesheet_transition(timesheet, to=TimesheetStatus.APPROVED, by=by)
         value = quantize(timesheet.hours * referral.edition.net_hourly_value)
         room = credit_room(timesheet=timesheet, value=value)
         timesheet.decided_on = day
@@ -801,17 +806,7 @@ def reject_timesheet(*, timesheet: Timesheet, by, why: str) -> Timesheet:
         raise DomainError(_("Scrivi il motivo."))
     with transaction.atomic():
         timesheet = Timesheet.objects.select_for_update().get(pk=timesheet.pk)
-        change_status(
-            timesheet,
-            to=TimesheetStatus.REJECTED,
-            allowed=TIMESHEET_TRANSITIONS,
-            statuses=TimesheetStatus,
-            refusal=_("Presenze in stato «%(current)s»: non si possono portare a «%(target)s»."),
-            log=timesheet.transitions,
-            by=by,
-            why=why,
-            save=False,
-        )
+        _timesheet_transition(timesheet, to=TimesheetStatus.REJECTED, by=by, why=why)
         timesheet.decided_on = timezone.localdate()
         timesheet.save(update_fields=["status", "decided_on"])
         meet_deadlines(subject=timesheet, steps=[steps.APPROVE_TIMESHEET])

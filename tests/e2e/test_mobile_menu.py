@@ -52,17 +52,35 @@ def test_municipality_operator_reaches_every_page_from_the_phone_menu(
     expect(toggler).to_be_focused()
 
     # and they visit every page through the menu: each fits the phone's width
+    visit_every_menu_page(page, labels, screenshot)
+
+
+def visit_every_menu_page(page, labels, screenshot=None):
+    """Open each page through the phone menu: it is the current one, fits the width, "Esci" shows."""
+    toggler = page.get_by_role("button", name="Apri il menu")
+    menu = page.locator("#menu-principale")
     for label in labels:
         toggler.click()
-        link = menu.get_by_role("link", name=label, exact=True)
-        link.click()
+        menu.get_by_role("link", name=label, exact=True).click()
         current = menu.get_by_role("link", name=label, exact=True, include_hidden=True)
         expect(current).to_have_attribute("aria-current", "page")
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         expect(menu).to_be_hidden()
         assert page.evaluate(SIDEWAYS) <= 0, f"{label} ({page.url}) scorre di lato"
         expect(page.get_by_role("button", name="Esci")).to_be_in_viewport()
-        screenshot(re.sub(r"\W+", "-", label.lower()))
+        if screenshot:
+            screenshot(re.sub(r"\W+", "-", label.lower()))
+
+
+@pytest.mark.parametrize("persona", ["aem.operatore", "ponte.operatore", "comune.responsabile"])
+def test_every_organization_reaches_every_page_of_its_menu_from_a_phone(
+    page, live_server, log_in, arrears, persona
+):
+    page.set_viewport_size(PHONE)
+    log_in(persona)
+    labels = [label.strip() for label in page.locator("#menu-principale .nav-link").all_text_contents()]
+    assert labels[0] == "Cruscotto" and labels[-1] == "Guida"
+    visit_every_menu_page(page, labels)
 
 
 def test_on_a_desktop_screen_the_menu_is_a_bar_without_toggler(page, live_server, log_in, arrears):
